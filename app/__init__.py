@@ -1,0 +1,1 @@
+"""Dispatch Desk's composition root: command line, event loop, settings, secrets, wiring."""

@@ -1,0 +1,1 @@
+"""Dispatch Desk's PSA layer: ConnectWise client, ticket service and sandbox (no Qt)."""

@@ -1,0 +1,1 @@
+"""The ConnectWise Manage REST v3.0 wire client: auth, conditions, paging, errors, models."""

@@ -1,0 +1,1 @@
+"""Dispatch Desk's Qt widgets, models and dialogs (one folder per feature)."""
