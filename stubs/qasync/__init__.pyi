@@ -1,0 +1,36 @@
+"""Minimal type stub for qasync 0.28 (it ships no type information)."""
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from concurrent.futures import Executor
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QCoreApplication
+
+_F = TypeVar("_F", bound=Callable[..., Coroutine[Any, Any, Any]])
+
+class QEventLoop(asyncio.AbstractEventLoop):
+    def __init__(
+        self,
+        app: QCoreApplication | None = ...,
+        set_running_loop: bool = ...,
+        already_running: bool = ...,
+    ) -> None: ...
+    def run_forever(self) -> None: ...
+    def run_until_complete(self, future: Any) -> Any: ...
+    def stop(self) -> None: ...
+    def close(self) -> None: ...
+    def is_running(self) -> bool: ...
+    def is_closed(self) -> bool: ...
+    def __enter__(self) -> QEventLoop: ...
+    def __exit__(self, *args: object) -> None: ...
+
+QSelectorEventLoop = QEventLoop
+
+class QThreadExecutor(Executor):
+    def __init__(self, max_workers: int = ..., stack_size: int | None = ...) -> None: ...
+
+def asyncSlot(*args: Any, **kwargs: Any) -> Callable[[_F], Callable[..., None]]: ...  # noqa: N802
+def asyncClose(fn: _F) -> Callable[..., None]: ...  # noqa: N802
+async def asyncWrap(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any: ...  # noqa: N802
+def run(*args: Any, **kwargs: Any) -> Any: ...

@@ -1,0 +1,16 @@
+"""UI test configuration: offscreen Qt, a per-test qasync loop, isolated settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.ui.qt_harness import loop_errors, mark_qt_items, qloop, run_async, settings
+
+__all__ = ["loop_errors", "qloop", "run_async", "settings"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Fail UI tests on Qt warnings."""
+    mark_qt_items(items, Path(__file__).parent)
