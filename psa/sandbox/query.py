@@ -109,9 +109,7 @@ __all__ = [
 ]
 
 
-def compile_conditions(
-    text: str | None, fields: FieldSet
-) -> Callable[[Mapping[str, Any]], bool]:
+def compile_conditions(text: str | None, fields: FieldSet) -> Callable[[Mapping[str, Any]], bool]:
     """Parse ``text`` once and return a predicate for records (None/blank: always true)."""
     return compile_node(parse_conditions(text or "", fields))
 

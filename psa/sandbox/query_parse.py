@@ -214,6 +214,7 @@ def parse_datetime(body: str, pos: int) -> datetime:
 # --- parser ----------------------------------------------------------------------------------
 
 _LITERAL_WORDS: Final[Mapping[str, Value]] = {"true": True, "false": False, "null": None}
+_KEYWORDS: Final = frozenset({"and", "or", "not", "in", "contains", "like", *_LITERAL_WORDS})
 
 
 class _Parser:
@@ -287,7 +288,7 @@ class _Parser:
 
     def parse_comparison(self) -> Node:
         token = self.token
-        if token.kind != "word" or token.text.casefold() in _LITERAL_WORDS:
+        if token.kind != "word" or token.text.casefold() in _KEYWORDS:
             raise invalid(f"Expected a field name, found {self.describe()}", token.pos)
         self.advance()
         name = self.fields.resolve(token.text)
