@@ -75,6 +75,17 @@ def make_getter(path: str) -> Getter:
             return _walk(value, ()) if type(value) is list else value
 
         return get_one
+    if len(keys) == 2:
+        outer, inner = keys
+
+        def get_two(record: Mapping[str, Any]) -> Any:
+            value = record.get(outer)
+            if type(value) is dict:
+                value = value.get(inner)
+                return _walk(value, ()) if type(value) is list else value
+            return None if value is None else get(record)
+
+        return get_two
     return get
 
 
@@ -277,7 +288,29 @@ def comparison_test(op: str, literal: Value) -> Test:
             return missing
         return bool(compare(converted, key))
 
-    return test
+    return _fast_path(compare, literal, key, test)
+
+
+def _fast_path(compare: Callable[[Any, Any], bool], literal: Value, key: Any, slow: Test) -> Test:
+    """Skip the conversions for the usual case: a value of the literal's own kind."""
+    if isinstance(literal, str):
+
+        def text_test(value: Any) -> bool:
+            if type(value) is str:
+                return compare(value.casefold(), key)
+            return slow(value)
+
+        return text_test
+    if type(literal) is int or type(literal) is float:
+
+        def number_test(value: Any) -> bool:
+            kind = type(value)
+            if kind is int or kind is float:
+                return compare(value, key)
+            return slow(value)
+
+        return number_test
+    return slow
 
 
 def in_list_test(values: tuple[Value, ...]) -> Test:
@@ -328,7 +361,6 @@ def _any(predicates: tuple[Predicate, ...]) -> Predicate:
     return lambda record: any(predicate(record) for predicate in predicates)
 
 
-@lru_cache(maxsize=512)
 def compile_node(node: Node) -> Predicate:
     """A predicate for ``node``: built once, then cheap per record."""
     if isinstance(node, Comparison):
@@ -345,6 +377,18 @@ def compile_node(node: Node) -> Predicate:
     return _any(tuple(compile_node(item) for item in node.items))
 
 
+# Keyed by identity, not equality: Comparison(f, "=", 1) == Comparison(f, "=", True) as
+# dataclasses, yet the two literals convert record values differently.
+_COMPILED: dict[int, tuple[Node, Predicate]] = {}
+_COMPILED_MAX: Final = 256
+
+
 def evaluate(node: Node, record: Mapping[str, Any]) -> bool:
-    """Whether ``record`` satisfies ``node``."""
-    return compile_node(node)(record)
+    """Whether ``record`` satisfies ``node`` (the compiled form is cached per node object)."""
+    cached = _COMPILED.get(id(node))
+    if cached is None or cached[0] is not node:
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.clear()
+        cached = (node, compile_node(node))
+        _COMPILED[id(node)] = cached
+    return cached[1](record)

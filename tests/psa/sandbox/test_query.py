@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -332,6 +333,13 @@ def test_evaluation_semantics(text: str, expected: bool) -> None:
     assert matches(text, TICKET) is expected
 
 
+def test_evaluate_tells_equal_comparing_literals_of_different_types_apart() -> None:
+    record = {"summary": "true"}
+    assert not evaluate(Comparison("summary", "contains", 1), record)
+    assert evaluate(Comparison("summary", "contains", True), record)
+    assert not evaluate(Comparison("summary", "contains", 1), record)
+
+
 def test_evaluate_matches_compile_conditions() -> None:
     node = parse("summary contains 'jam' and board/id in (1, 2)")
     assert evaluate(node, TICKET)
@@ -389,6 +397,25 @@ def test_a_list_on_the_path_matches_if_any_element_matches() -> None:
     assert not matches("tags = 'low'", record)
     assert matches("tags != 'urgent'", record)  # some element differs
     assert not matches("not tags = 'urgent'", record)
+
+
+def test_paths_walk_any_mapping_at_any_depth() -> None:
+    record = MappingProxyType(
+        {"board": MappingProxyType({"_info": {"board_href": "http://x/1"}, "id": 3})}
+    )
+    fields = FieldSet.from_records([record])
+    assert compile_conditions("board/_info/board_href like 'http:%'", fields)(record)
+    assert compile_conditions("board/id = 3", fields)(record)
+    assert not compile_conditions("board/id = 4", fields)(record)
+    assert compile_conditions("board/_info/board_href = null", fields)({"board": {"_info": 5}})
+    assert compile_conditions("board/id = null", fields)({"board": 5})
+
+
+def test_lists_fan_out_at_any_depth() -> None:
+    record = {"board": {"_info": [{"board_href": "a"}, {"board_href": "b"}]}}
+    fields = FieldSet.from_records([record])
+    assert compile_conditions("board/_info/board_href = 'B'", fields)(record)
+    assert not compile_conditions("board/_info/board_href = 'c'", fields)(record)
 
 
 def test_an_empty_list_counts_as_null() -> None:
