@@ -1,0 +1,152 @@
+"""TicketFilters: what the ticket list shows, as a frozen value that maps to ConnectWise conditions.
+
+Assignment ("me" or a member) means owner **or** co-assignee, matched exactly. The server's
+``resources`` field is the comma-joined identifiers of the owner and the type-4 schedule entries
+("jdoe, asmith"), so ``resources contains "jdoe"`` would also match ``jdoe2``. Instead the member
+is matched by id as owner, and by identifier at each position of the joined list with anchored
+``like`` patterns — alone (``= "jdoe"``), first (``like "jdoe,%"``), last (``like "%, jdoe"``,
+``like "%,jdoe"``), middle (``like "%, jdoe,%"``, ``like "%,jdoe,%"``). The separator is matched
+with and without its space, and wildcard characters inside the identifier are bracketed
+(``j_doe`` → ``j[_]doe``) so they match themselves only. That is one condition, so one round
+trip, with no prior lookup of schedule entries.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from psa.connectwise.conditions import Comparison, Cond, F, TextSearch, all_of, text_search
+from psa.connectwise.conditions import Or as _Or
+
+Assigned = Literal["all", "me", "unassigned"] | Annotated[int, Field(gt=0)]
+"""All tickets, mine, nobody's, or one member's (by member id)."""
+
+QUERY_FIELDS: tuple[str, ...] = ("id", "summary", "company/name")
+"""Free text searches the ticket number, the summary and the company name."""
+
+SORT_FIELDS: frozenset[str] = frozenset({
+    "id", "summary", "board/name", "status/name", "priority/name", "company/name",
+    "owner/identifier", "contactName", "_info/dateEntered", "_info/lastUpdated", "slaStatus",
+})
+"""Fields a list may be ordered by; anything else is refused (orderBy is sent verbatim)."""
+
+DEFAULT_ORDER = "id desc"
+_ORDER = re.compile(r"^(?P<field>[A-Za-z_/]+)(?: (?P<dir>asc|desc))?$")
+_LIKE_SPECIALS = "%_[*"
+
+
+class MemberKey(BaseModel):
+    """A member as conditions need it: id for the owner, identifier for ``resources``."""
+
+    model_config = ConfigDict(frozen=True)
+    id: int = Field(gt=0)
+    identifier: str = Field(min_length=1)
+
+
+class TicketFilters(BaseModel):
+    """The ticket list's filters; frozen, hashable and JSON-serialisable (saved views)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    board_id: int | None = Field(default=None, gt=0)
+    status_id: int | None = Field(default=None, gt=0)
+    """A status of ``board_id``'s board (status ids are per board)."""
+    status_name: str | None = None
+    """Matches that status name on every board (for "Waiting on Customer" everywhere)."""
+    priority_id: int | None = Field(default=None, gt=0)
+    company_id: int | None = Field(default=None, gt=0)
+    """A customer company's numeric id (not the Company ID of the credentials)."""
+    assigned: Assigned = "all"
+    include_closed: bool = False
+    query: str = ""
+    order_by: str = DEFAULT_ORDER
+
+    @field_validator("status_name")
+    @classmethod
+    def _blank_name_is_none(cls, value: str | None) -> str | None:
+        return value if value and value.strip() else None
+
+    @field_validator("order_by")
+    @classmethod
+    def _known_order(cls, value: str) -> str:
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        for part in parts:
+            match = _ORDER.match(part)
+            if not match or match["field"] not in SORT_FIELDS:
+                raise ValueError(f"cannot order tickets by {part!r}")
+        return ", ".join(parts) or DEFAULT_ORDER
+
+    @model_validator(mode="after")
+    def _one_status(self) -> TicketFilters:
+        if self.status_id is not None and self.status_name is not None:
+            raise ValueError("give status_id or status_name, not both")
+        return self
+
+    def member_id(self, me: MemberKey | None) -> int | None:
+        """The member whose tickets are wanted, or None (all/unassigned)."""
+        if self.assigned == "me":
+            return me.id if me is not None else None
+        return self.assigned if isinstance(self.assigned, int) else None
+
+    def text_search(self) -> TextSearch | None:
+        """The free-text part (None without a query); see ``TextSearch`` for verification."""
+        return text_search(QUERY_FIELDS, self.query) if self.query else None
+
+    def to_conditions(
+        self, *, member: MemberKey | None = None, include_text: bool = True
+    ) -> Cond | None:
+        """The ``conditions`` for these filters.
+
+        ``member`` is who "me" or the member id stands for (the caller resolves it, since the
+        identifier needs a lookup); it is required when ``assigned`` is "me" or an id, and a
+        ValueError otherwise. ``include_text=False`` leaves the free text out (the caller then
+        searches it itself). An impossible text search is the caller's to short-circuit.
+        """
+        parts: list[Cond | None] = [
+            F("board/id") == self.board_id if self.board_id is not None else None,
+            F("status/id") == self.status_id if self.status_id is not None else None,
+            F("status/name") == self.status_name if self.status_name is not None else None,
+            F("priority/id") == self.priority_id if self.priority_id is not None else None,
+            F("company/id") == self.company_id if self.company_id is not None else None,
+            None if self.include_closed else F("closedFlag") == False,  # noqa: E712
+            self._assignment(member),
+        ]
+        if include_text and (search := self.text_search()) is not None:
+            parts.append(search.condition)
+        return all_of(parts)
+
+    def _assignment(self, member: MemberKey | None) -> Cond | None:
+        if self.assigned == "all":
+            return None
+        if self.assigned == "unassigned":
+            return F("owner/id").is_null() & _Or.of(
+                F("resources").is_null(), F("resources") == ""
+            )
+        if member is None or (isinstance(self.assigned, int) and member.id != self.assigned):
+            raise ValueError("assigned needs the member's id and identifier")
+        return assigned_to(member)
+
+
+def like_literal(text: str) -> str:
+    """``text`` for a ``like`` pattern: each wildcard character bracketed to match itself."""
+    return "".join(f"[{ch}]" if ch in _LIKE_SPECIALS else ch for ch in text)
+
+
+def assigned_to(member: MemberKey) -> Cond:
+    """Owner is ``member`` or its identifier is one whole item of ``resources``."""
+    ident = like_literal(member.identifier)
+    patterns = (f"{ident},%", f"%, {ident}", f"%,{ident}", f"%, {ident},%", f"%,{ident},%")
+    return _Or.of(
+        F("owner/id") == member.id,
+        F("resources") == member.identifier,
+        *(Comparison("resources", "like", p) for p in patterns),
+    )
+
+
+def resources_contains(resources: str, identifier: str) -> bool:
+    """Whether ``identifier`` is one whole item of a ``resources`` string (case-insensitive)."""
+    wanted = identifier.strip().casefold()
+    return any(item.strip().casefold() == wanted for item in resources.split(","))

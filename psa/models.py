@@ -1,0 +1,278 @@
+"""Service-level result models: ticket pages and rows, detail sections, resources, identity, SLA."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+T = TypeVar("T")
+
+NoteKind = Literal["discussion", "internal", "resolution"]
+SUMMARY_MAX = 100
+
+_FROZEN = ConfigDict(frozen=True, extra="ignore")
+
+
+def _ref(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = data.get(key)
+    return value if isinstance(value, Mapping) else {}
+
+
+def _opt_int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _opt_str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def parse_cw_datetime(value: Any) -> datetime | None:
+    """ConnectWise's `2026-11-27T09:00:00Z` (or None / junk, which reads as unknown)."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+class PermissionWarning(BaseModel):
+    """Something the key's security role may not read; the UI shows it instead of an error."""
+
+    model_config = _FROZEN
+    area: str                 # "members", "statuses", "resources", "boards", ...
+    permission: str           # e.g. "System > Member Maintenance (Inquire)"
+    endpoint: str | None = None
+    message: str
+
+
+class Section(BaseModel, Generic[T]):
+    """One independently-loaded part of a result: a value, or why it is missing.
+
+    A 403 on one section (say resources) must not blank the others (say notes).
+    """
+
+    model_config = _FROZEN
+    value: T | None = None
+    error: str | None = None
+    warning: PermissionWarning | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.warning is None
+
+
+class TicketRow(BaseModel):
+    """One row of the ticket list: only what the table shows, flat and natively sortable."""
+
+    model_config = _FROZEN
+    id: int
+    summary: str = ""
+    board_id: int | None = None
+    board_name: str = ""
+    status_id: int | None = None
+    status_name: str = ""
+    priority_id: int | None = None
+    priority_name: str = ""
+    company_id: int | None = None
+    company_identifier: str = ""
+    company_name: str = ""
+    contact_name: str = ""
+    owner_id: int | None = None
+    owner_identifier: str = ""
+    resources: str = ""
+    closed: bool = False
+    customer_updated: bool = False
+    parent_ticket_id: int | None = None
+    has_child_ticket: bool = False
+    is_in_sla: bool | None = None
+    sla_status: str = ""
+    date_entered: datetime | None = None
+    last_updated: datetime | None = None
+
+    @classmethod
+    def from_wire(cls, data: Mapping[str, Any]) -> TicketRow:
+        board, status = _ref(data, "board"), _ref(data, "status")
+        priority, company = _ref(data, "priority"), _ref(data, "company")
+        owner, info = _ref(data, "owner"), _ref(data, "_info")
+        contact = _ref(data, "contact")
+        return cls(
+            id=int(data["id"]),
+            summary=_opt_str(data.get("summary")) or "",
+            board_id=_opt_int(board.get("id")),
+            board_name=_opt_str(board.get("name")) or "",
+            status_id=_opt_int(status.get("id")),
+            status_name=_opt_str(status.get("name")) or "",
+            priority_id=_opt_int(priority.get("id")),
+            priority_name=_opt_str(priority.get("name")) or "",
+            company_id=_opt_int(company.get("id")),
+            company_identifier=_opt_str(company.get("identifier")) or "",
+            company_name=_opt_str(company.get("name")) or "",
+            contact_name=_opt_str(contact.get("name")) or _opt_str(data.get("contactName")) or "",
+            owner_id=_opt_int(owner.get("id")),
+            owner_identifier=_opt_str(owner.get("identifier")) or "",
+            resources=_opt_str(data.get("resources")) or "",
+            closed=data.get("closedFlag") is True,
+            customer_updated=data.get("customerUpdatedFlag") is True,
+            parent_ticket_id=_opt_int(data.get("parentTicketId")),
+            has_child_ticket=data.get("hasChildTicket") is True,
+            is_in_sla=data.get("isInSla") if isinstance(data.get("isInSla"), bool) else None,
+            sla_status=_opt_str(data.get("slaStatus")) or "",
+            date_entered=parse_cw_datetime(info.get("dateEntered")),
+            last_updated=parse_cw_datetime(info.get("lastUpdated")),
+        )
+
+
+# The `fields=` projection the list asks for: what TicketRow reads, nothing else.
+LIST_FIELDS: tuple[str, ...] = (
+    "id", "summary", "board/id", "board/name", "status/id", "status/name",
+    "priority/id", "priority/name", "company/id", "company/identifier", "company/name",
+    "contact/id", "contact/name", "contactName", "owner/id", "owner/identifier", "resources",
+    "closedFlag", "customerUpdatedFlag", "parentTicketId", "hasChildTicket", "isInSla",
+    "slaStatus", "_info/dateEntered", "_info/lastUpdated",
+)
+
+
+class TicketPage(BaseModel):
+    """One page of a ticket search and the total number of matching tickets."""
+
+    model_config = _FROZEN
+    items: tuple[TicketRow, ...]
+    total: int
+    page: int
+    page_size: int
+    total_exact: bool = True
+    """False only when a free-text search had to be verified client-side over more candidates
+    than the service scans; ``total`` is then a lower bound (the verified matches found)."""
+    warnings: tuple[PermissionWarning, ...] = ()
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+class Option(BaseModel):
+    """An id + name pair for pickers (boards, priorities, companies, contacts, members)."""
+
+    model_config = _FROZEN
+    id: int
+    name: str
+    identifier: str = ""
+    inactive: bool = False
+    sort_order: int | None = None
+    color: str = ""
+
+
+class BoardStatusOption(BaseModel):
+    """A status of one board, with the flags the UI needs."""
+
+    model_config = _FROZEN
+    id: int
+    name: str
+    board_id: int
+    closed: bool = False
+    inactive: bool = False
+    escalation: bool = False
+    sort_order: int | None = None
+
+
+class StatusOption(BaseModel):
+    """A status name across boards: the name plus each board's id for it (board_id, status_id)."""
+
+    model_config = _FROZEN
+    name: str
+    ids: tuple[tuple[int, int], ...]
+    closed: bool = False
+
+    def id_on(self, board_id: int) -> int | None:
+        return next((sid for bid, sid in self.ids if bid == board_id), None)
+
+
+class Resource(BaseModel):
+    """A member working a ticket: its owner and/or co-assignee (schedule entries of type 4)."""
+
+    model_config = _FROZEN
+    member_id: int
+    identifier: str = ""
+    name: str = ""
+    is_owner: bool = False
+    schedule_entry_ids: tuple[int, ...] = ()
+
+
+class Identity(BaseModel):
+    """Who the key acts as; `mapped` false means unknown, and nothing was guessed."""
+
+    model_config = _FROZEN
+    mapped: bool
+    source: Literal["myAccount", "configured", "email", "none"]
+    member_id: int | None = None
+    identifier: str = ""
+    name: str = ""
+    email: str = ""
+    detail: str = ""
+
+
+class SlaState(BaseModel):
+    """A ticket's SLA as of now (from calculateSla), not as of its last save."""
+
+    model_config = _FROZEN
+    ticket_id: int
+    is_in_sla: bool | None = None
+    sla_status: str = ""
+    respond_minutes: int | None = None
+    res_plan_minutes: int | None = None
+    resolve_minutes: int | None = None
+    minutes_waiting: int | None = None
+    escalation_level: int | None = None
+    date_responded: datetime | None = None
+    date_resplan: datetime | None = None
+    date_resolved: datetime | None = None
+
+    @classmethod
+    def from_wire(cls, data: Mapping[str, Any]) -> SlaState:
+        in_sla = data.get("isInSla")
+        return cls(
+            ticket_id=int(data["id"]),
+            is_in_sla=in_sla if isinstance(in_sla, bool) else None,
+            sla_status=_opt_str(data.get("slaStatus")) or "",
+            respond_minutes=_opt_int(data.get("respondMinutes")),
+            res_plan_minutes=_opt_int(data.get("resPlanMinutes")),
+            resolve_minutes=_opt_int(data.get("resolveMinutes")),
+            minutes_waiting=_opt_int(data.get("minutesWaiting")),
+            escalation_level=_opt_int(data.get("escalationLevel")),
+            date_responded=parse_cw_datetime(data.get("dateResponded")),
+            date_resplan=parse_cw_datetime(data.get("dateResplan")),
+            date_resolved=parse_cw_datetime(data.get("dateResolved")),
+        )
+
+
+SLA_FIELDS: tuple[str, ...] = (
+    "id", "isInSla", "slaStatus", "respondMinutes", "resPlanMinutes", "resolveMinutes",
+    "minutesWaiting", "escalationLevel", "dateResponded", "dateResplan", "dateResolved",
+)
+
+
+class NewTicket(BaseModel):
+    """What a dispatcher fills in to open a ticket; validated before anything is sent."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    summary: str = Field(min_length=1, max_length=SUMMARY_MAX)
+    company_id: int = Field(gt=0)
+    board_id: int = Field(gt=0)
+    contact_id: int | None = None
+    priority_id: int | None = None
+    status_id: int | None = None
+    type_id: int | None = None
+    owner_id: int | None = None
+    initial_description: str = ""
+    initial_internal_analysis: str = ""
+
+    @field_validator("summary")
+    @classmethod
+    def _summary_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("summary must not be blank")
+        return value
