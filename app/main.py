@@ -1,9 +1,143 @@
-"""Dispatch Desk's entry point (placeholder until the main window lands)."""
+"""Dispatch Desk's entry point: ``dispatch-desk [--demo] [--profile DIR] [--screenshot PATH]``."""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the app; returns the process exit code."""
-    del argv
-    return 0
+from app.demo import DEMO_KEYS
+from app.errors import ErrorHook, Scrubber, close_logging, setup_logging
+from app.profile import Profile, choose_profile
+from app.secrets import InMemoryStore, KeyringStore, SecretStore
+from app.session import WindowFactory
+
+
+def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
+    """Our options, and the rest for Qt (``-style``, ``-platform``…)."""
+    parser = argparse.ArgumentParser(
+        prog="dispatch-desk",
+        description="Dispatch Desk: the ConnectWise Manage service queue for MSP dispatchers.",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open a local demo ConnectWise (sandbox) with live activity: no set-up, no key",
+    )
+    parser.add_argument(
+        "--profile", type=Path, metavar="DIR", help="keep settings, cache and logs in DIR"
+    )
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="PATH",
+        help="save the main window (1440×900) as PNG once the first page is shown, then exit",
+    )
+    parser.add_argument(
+        "--demo-key",
+        choices=DEMO_KEYS,
+        default="sandbox",
+        help="the sandbox key pair the demo uses (restricted and noaccess show degraded views)",
+    )
+    parser.add_argument(
+        "--sandbox-url", metavar="URL", help="demo against a sandbox already running at URL"
+    )
+    return parser.parse_known_args(list(argv))
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    secret_store: Callable[[], SecretStore] = KeyringStore,
+    window_factory: WindowFactory | None = None,
+) -> int:
+    """Run the app; returns the process exit code.
+
+    ``secret_store`` builds the real store (never called by the demo); ``window_factory``
+    replaces the main window (tests).
+    """
+    args, qt_args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.sandbox_url and not args.demo:
+        args.demo = True
+    profile = choose_profile(profile_dir=args.profile, demo=args.demo)
+    scrubber = Scrubber()
+    setup_logging(profile.log_path, scrubber)
+    hook = ErrorHook(scrubber, log_path=profile.log_path)
+    hook.install()
+    try:
+        return _run(
+            args=args,
+            qt_args=qt_args,
+            profile=profile,
+            hook=hook,
+            secret_store=secret_store,
+            window_factory=window_factory,
+        )
+    finally:
+        hook.uninstall()
+        close_logging()
+        profile.discard()
+
+
+def _run(
+    *,
+    args: argparse.Namespace,
+    qt_args: list[str],
+    profile: Profile,
+    hook: ErrorHook,
+    secret_store: Callable[[], SecretStore],
+    window_factory: WindowFactory | None,
+) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from app.connections import ConnectionBook
+    from app.look import apply_look, prepare_high_dpi
+    from app.product import APP_NAME, ORGANIZATION
+    from app.runner import AppRunner
+    from app.screenshot import ScreenshotJob
+    from app.settings import ConnectionSettings, open_settings
+    from app.wiring import Desk, DeskOptions
+
+    existing = QApplication.instance()
+    if existing is None:
+        prepare_high_dpi()
+        app = QApplication([sys.argv[0] if sys.argv else "dispatch-desk", *qt_args])
+    else:
+        assert isinstance(existing, QApplication)
+        app = existing
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setQuitOnLastWindowClosed(False)  # quitting is ours: the shutdown must run first
+    apply_look(app)
+
+    settings = open_settings(profile.settings_path)
+    # The demo never touches the keychain, not even to look.
+    secrets: SecretStore = InMemoryStore() if args.demo else secret_store()
+    book = ConnectionBook(ConnectionSettings(settings), secrets)
+    runner = AppRunner(app)
+    options = DeskOptions(demo=args.demo, demo_key=args.demo_key, sandbox_url=args.sandbox_url)
+    desk = Desk(
+        runner=runner,
+        profile=profile,
+        settings=settings,
+        book=book,
+        hook=hook,
+        options=options,
+        window_factory=window_factory,
+    )
+    job = ScreenshotJob(runner, args.screenshot) if args.screenshot else None
+    if job is not None:
+        desk.on_session_opened.append(job.on_session_opened)
+
+    async def start(_runner: AppRunner) -> None:
+        hook.attach(asyncio.get_running_loop())
+        await desk.start()
+        if job is not None and desk.session is None:
+            job.fail("no connection is saved: use --demo or connect first")
+
+    code = runner.run(start)
+    settings.sync()
+    return code

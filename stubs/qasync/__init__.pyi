@@ -9,7 +9,7 @@ from PySide6.QtCore import QCoreApplication
 
 _F = TypeVar("_F", bound=Callable[..., Coroutine[Any, Any, Any]])
 
-class QEventLoop(asyncio.AbstractEventLoop):
+class QEventLoop(asyncio.BaseEventLoop):
     def __init__(
         self,
         app: QCoreApplication | None = ...,

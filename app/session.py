@@ -1,0 +1,119 @@
+"""One connected session: the psa service, its main window, and for the demo its sandbox."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMainWindow
+
+from app.demo import DemoSandbox
+from app.profile import Profile
+
+if TYPE_CHECKING:
+    import httpx2
+
+    from psa.connectwise.credentials import Credentials
+
+log = logging.getLogger(__name__)
+
+WindowFactory = Callable[..., QMainWindow]
+"""``(service, settings, *, cache, demo) -> window`` — ui.main_window.MainWindow's signature."""
+
+
+def default_window_factory() -> WindowFactory:
+    """U2's MainWindow when present, else the placeholder (deleted once it lands)."""
+    try:
+        from ui.main_window import MainWindow
+    except ImportError:
+        from app.placeholder_window import PlaceholderMainWindow
+
+        return PlaceholderMainWindow
+    factory: WindowFactory = MainWindow
+    return factory
+
+
+def gated_transport(gate: asyncio.Future[None]) -> httpx2.AsyncBaseTransport:
+    """A transport that holds requests until ``gate`` resolves.
+
+    The demo window is built, shown and starts loading while its sandbox child is still
+    starting; its requests go out once the child listens. A failed start becomes a connection
+    error, which the client reports as Unreachable. (httpx2 is imported here, after the window.)
+    """
+    import httpx2
+
+    class GatedTransport(httpx2.AsyncBaseTransport):
+        def __init__(self) -> None:
+            self._inner = httpx2.AsyncHTTPTransport()
+
+        async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+            try:
+                await asyncio.shield(gate)
+            except Exception as exc:
+                raise httpx2.ConnectError(f"The demo sandbox did not start ({exc})") from None
+            return await self._inner.handle_async_request(request)
+
+        async def aclose(self) -> None:
+            await self._inner.aclose()
+
+    return GatedTransport()
+
+
+@dataclass
+class Session:
+    """What is open for one connection; closed in the shutdown's fixed order."""
+
+    credentials: Credentials
+    settings: QSettings
+    demo: bool = False
+    connection_key: str | None = None
+    sandbox: DemoSandbox | None = None
+    temp_profile: Profile | None = None
+    """The in-app demo's throwaway profile (the --demo run's own profile is discarded by main)."""
+    window: QMainWindow | None = None
+    service: Any = None
+    _stack: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack)
+
+    async def open_service(self, transport: httpx2.AsyncBaseTransport | None = None) -> Any:
+        """Enter ``psa.open_service`` for these credentials (lazily imported: psa is heavy)."""
+        from psa import open_service
+
+        kwargs: dict[str, Any] = {} if transport is None else {"transport": transport}
+        self.service = await self._stack.enter_async_context(
+            open_service(self.credentials, **kwargs)
+        )
+        return self.service
+
+    def close_window(self) -> None:
+        """Close and delete the window; its WidgetTasks cancel its tasks."""
+        window, self.window = self.window, None
+        if window is not None:
+            window.close()
+            window.deleteLater()
+
+    async def close_service(self) -> None:
+        """Close the service and its HTTP client."""
+        self.service = None
+        await self._stack.aclose()
+
+    async def stop_sandbox(self) -> None:
+        """Stop the demo's sandbox child and drop an in-app demo's temp profile."""
+        sandbox, self.sandbox = self.sandbox, None
+        if sandbox is not None:
+            await sandbox.stop()
+        profile, self.temp_profile = self.temp_profile, None
+        if profile is not None:
+            self.settings.sync()
+            profile.discard()
+
+    async def close(self) -> None:
+        """All of it, in the shutdown order (used when switching connections)."""
+        self.close_window()
+        await asyncio.sleep(0)  # let cancelled tasks unwind before their client closes
+        await self.close_service()
+        await self.stop_sandbox()

@@ -1,0 +1,379 @@
+"""Wiring: start-up flow, the connection dialog and menu, and one Session per connection."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+from app.connections import ConnectionBook
+from app.demo import DemoKey, DemoSandbox, demo_credentials
+from app.errors import ErrorHook
+from app.product import APP_NAME, PRODUCT_CLIENT_ID
+from app.profile import Profile, temporary_profile
+from app.runner import AppRunner, Phase
+from app.session import Session, WindowFactory, default_window_factory, gated_transport
+from app.settings import SavedConnection, open_settings
+from ui.connection.connection_dialog import ConnectionDialog, ConnectionFields
+from ui.connection.connection_menu import ConnectionChoice, ConnectionMenu
+from ui.error_notice import ErrorNotice
+
+if TYPE_CHECKING:
+    from psa.connectwise.credentials import Credentials
+
+log = logging.getLogger(__name__)
+
+SessionHook = Callable[[Session], None]
+
+
+@dataclass
+class DeskOptions:
+    """What the command line asked for."""
+
+    demo: bool = False
+    demo_key: DemoKey = "sandbox"
+    sandbox_url: str | None = None
+    """Use a sandbox already running there instead of starting a child (tests, benchmarks)."""
+
+
+class Desk(QObject):
+    """The running app: owns the current Session and swaps it on edit/switch/forget/demo."""
+
+    def __init__(
+        self,
+        *,
+        runner: AppRunner,
+        profile: Profile,
+        settings: QSettings,
+        book: ConnectionBook,
+        hook: ErrorHook,
+        options: DeskOptions,
+        window_factory: WindowFactory | None = None,
+    ) -> None:
+        super().__init__()
+        self._runner = runner
+        self._profile = profile
+        self._settings = settings
+        self._book = book
+        self._hook = hook
+        self._options = options
+        self._window_factory = window_factory or default_window_factory()
+        self.notice = ErrorNotice()
+        self.session: Session | None = None
+        self.on_session_opened: list[SessionHook] = []
+        self.dialog: ConnectionDialog | None = None
+        self._menu: ConnectionMenu | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    # ------------------------------------------------------------------ start and stop
+
+    async def start(self) -> None:
+        """Open the demo, the saved connection, or the first-run dialog."""
+        self._hook.set_presenter(self.notice.show)
+        self._register_shutdown()
+        if self._options.demo:
+            await self.open_demo(temporary=False)
+            return
+        current = self._book.current()
+        creds = await self._book.credentials(current) if current else None
+        if current is not None and creds is not None:
+            await self.open_connection(creds, connection_key=current.key)
+        else:
+            self.show_connection_dialog(prefill=current, first_run=True)
+
+    def _register_shutdown(self) -> None:
+        shutdown = self._runner.shutdown
+
+        def close_windows() -> None:
+            self._hook.set_presenter(None)  # no error box may pop up over a closing app
+            if self.dialog is not None:
+                self.dialog.reject()
+            if self.session is not None:
+                self.session.close_window()
+
+        async def close_http() -> None:
+            if self.session is not None:
+                await self.session.close_service()
+
+        async def stop_sandbox() -> None:
+            if self.session is not None:
+                await self.session.stop_sandbox()
+
+        shutdown.add(Phase.WINDOWS, "windows", close_windows)
+        shutdown.add(Phase.HTTP, "http-client", close_http)
+        shutdown.add(Phase.SANDBOX, "sandbox", stop_sandbox)
+
+    # ------------------------------------------------------------------ sessions
+
+    async def open_demo(self, *, temporary: bool = True) -> Session:
+        """The demo: a sandbox child and a main window on it, in a throwaway profile.
+
+        ``temporary`` is for the demo opened from inside a real run: its own temp profile, so
+        nothing of it lands in the user's profile. A --demo run already has one (see main).
+        """
+        temp = temporary_profile().ensure() if temporary else None
+        settings = open_settings(temp.settings_path) if temp else self._settings
+        url = self._options.sandbox_url
+        sandbox = None if url else DemoSandbox()
+        gate: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if sandbox is None:
+            gate.set_result(None)
+        else:
+            self._spawn(self._start_sandbox(sandbox, gate))
+        creds = demo_credentials(url or (sandbox.url if sandbox else ""), self._options.demo_key)
+        session = Session(
+            credentials=creds, settings=settings, demo=True, sandbox=sandbox, temp_profile=temp
+        )
+        transport = None if sandbox is None else gated_transport(gate)
+        return await self._open(session, transport)
+
+    async def _start_sandbox(self, sandbox: DemoSandbox, gate: asyncio.Future[None]) -> None:
+        try:
+            await sandbox.start()
+        except Exception as exc:
+            log.error("The demo sandbox did not start: %s", exc)
+            if not gate.done():
+                gate.set_exception(exc)
+            return
+        if not gate.done():
+            gate.set_result(None)
+
+    async def open_connection(self, creds: Credentials, *, connection_key: str) -> Session:
+        """A main window on a real (saved) connection."""
+        self._hook.scrubber.add_basic_auth(
+            f"{creds.company_id}+{creds.public_key}", creds.private_key.get_secret_value()
+        )
+        session = Session(credentials=creds, settings=self._settings, connection_key=connection_key)
+        return await self._open(session, None)
+
+    async def _open(self, session: Session, transport: Any) -> Session:
+        if self.session is not None:
+            old, self.session = self.session, None
+            await old.close()
+        self.session = session
+        await session.open_service(transport)
+        window = self._window_factory(
+            session.service, session.settings, cache=self._cache_for(session), demo=session.demo
+        )
+        session.window = window
+        self._decorate(window, session)
+        window.show()
+        self.notice.set_parent(window)
+        for hook in self.on_session_opened:
+            hook(session)
+        return session
+
+    def _cache_for(self, session: Session) -> Any:
+        from psa.list_cache import ListCache
+
+        base = session.temp_profile or self._profile
+        name = "demo" if session.demo else (session.connection_key or "default")
+        return ListCache(base.cache_dir / f"lists-{name}.sqlite")
+
+    # ------------------------------------------------------------------ window decoration
+
+    def _decorate(self, window: QMainWindow, session: Session) -> None:
+        if session.demo and "demo" not in window.windowTitle().lower():
+            window.setWindowTitle(f"{APP_NAME} — Demo (sandbox)")
+        file_menu = _file_menu(window)
+        menu = ConnectionMenu(window)
+        menu.install(file_menu, before=_first_action(file_menu))
+        menu.edit_requested.connect(self._on_menu_edit_requested)
+        menu.new_requested.connect(self._on_menu_new_requested)
+        menu.switch_requested.connect(self._on_menu_switch_requested)
+        menu.forget_requested.connect(self._on_menu_forget_requested)
+        menu.demo_requested.connect(self._on_menu_demo_requested)
+        self._menu = menu
+        self._refresh_menu()
+        if not any(a.shortcut() == QKeySequence.StandardKey.Quit for a in file_menu.actions()):
+            quit_action = QAction("E&xit", window)
+            quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+            quit_action.triggered.connect(lambda: self._runner.request_quit(0))
+            file_menu.addAction(quit_action)
+        window.installEventFilter(_QuitOnClose(window, self._runner))
+
+    def _refresh_menu(self) -> None:
+        if self._menu is None or self.session is None:
+            return
+        choices = [ConnectionChoice(c.key, c.label) for c in self._book.connections()]
+        self._menu.set_connections(
+            choices, current=self.session.connection_key, demo=self.session.demo
+        )
+
+    # ------------------------------------------------------------------ dialog
+
+    def show_connection_dialog(
+        self,
+        *,
+        prefill: SavedConnection | None = None,
+        creds: Credentials | None = None,
+        first_run: bool = False,
+    ) -> ConnectionDialog:
+        """Open the connection dialog (non-blocking: ``open()``, results via signals)."""
+        if self.dialog is not None:
+            self.dialog.raise_()
+            return self.dialog
+        replacing = prefill
+        fields = _fields(prefill, creds)
+
+        async def save(new: Credentials) -> None:
+            await self._book.save(new, replacing=replacing)
+
+        dialog = ConnectionDialog(
+            tester=probe_connection,
+            saver=save,
+            initial=fields,
+            default_client_id=PRODUCT_CLIENT_ID,
+            parent=self.session.window if self.session else None,
+        )
+        dialog.saved.connect(self._on_dialog_saved)
+        dialog.demo_requested.connect(self._on_menu_demo_requested)
+        dialog.finished.connect(lambda _result: self._on_dialog_finished(dialog, first_run))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_dialog_saved(self, creds: Credentials) -> None:
+        saved = SavedConnection.from_credentials(creds)
+        self._spawn(self.open_connection(creds, connection_key=saved.key))
+
+    def _on_dialog_finished(self, dialog: ConnectionDialog, first_run: bool) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
+        # Cancelling the first-run dialog with nothing open means there is nothing to show.
+        QTimer.singleShot(0, lambda: self._quit_if_nothing_open(first_run))
+
+    def _quit_if_nothing_open(self, first_run: bool) -> None:
+        if first_run and self.session is None and self.dialog is None:
+            self._runner.request_quit(0)
+
+    # ------------------------------------------------------------------ menu slots
+
+    def _on_menu_edit_requested(self) -> None:
+        session = self.session
+        if session is None or session.demo:
+            return
+        current = SavedConnection.from_credentials(session.credentials)
+        self.show_connection_dialog(prefill=current, creds=session.credentials)
+
+    def _on_menu_new_requested(self) -> None:
+        self.show_connection_dialog()
+
+    def _on_menu_switch_requested(self, key: str) -> None:
+        self._spawn(self._switch(key))
+
+    def _on_menu_forget_requested(self) -> None:
+        self._spawn(self._forget())
+
+    def _on_menu_demo_requested(self) -> None:
+        self._spawn(self.open_demo(temporary=True))
+
+    async def _switch(self, key: str) -> None:
+        connection = next((c for c in self._book.connections() if c.key == key), None)
+        if connection is None:
+            return
+        creds = await self._book.credentials(connection)
+        if creds is None:  # the key went missing from the credential store: ask for it
+            self.show_connection_dialog(prefill=connection)
+            return
+        self._book.switch_to(connection)
+        await self.open_connection(creds, connection_key=connection.key)
+
+    async def _forget(self) -> None:
+        session = self.session
+        if session is None or session.demo:
+            return
+        await self._book.forget(SavedConnection.from_credentials(session.credentials))
+        self.session = None
+        await session.close()
+        self.show_connection_dialog(first_run=True)
+
+    def _spawn(self, coro: Any) -> None:
+        # Strong references until done; errors reach the global hook via the loop handler.
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._on_task_done)
+
+    def _on_task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            exc = task.exception()
+            task.get_loop().call_exception_handler(
+                {"message": "Error while switching connection", "exception": exc, "task": task}
+            )
+
+
+class _QuitOnClose(QObject):
+    """Closing the main window quits (until the tray issue adds hide-to-tray)."""
+
+    def __init__(self, window: QMainWindow, runner: AppRunner) -> None:
+        super().__init__(window)
+        self._window = window
+        self._runner = runner
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Close:
+            # The window may still refuse the close; look once it has decided.
+            QTimer.singleShot(0, self._check)
+        return False
+
+    def _check(self) -> None:
+        if not self._window.isVisible():
+            self._runner.request_quit(0)
+
+
+def _file_menu(window: QMainWindow) -> QMenu:
+    menu = getattr(window, "file_menu", None)
+    if isinstance(menu, QMenu):
+        return menu
+    for action in window.menuBar().actions():
+        sub = action.menu()
+        if isinstance(sub, QMenu) and action.text().replace("&", "").lower() == "file":
+            return sub
+    return window.menuBar().addMenu("&File")
+
+
+def _first_action(menu: QMenu) -> QAction | None:
+    actions = menu.actions()
+    return actions[0] if actions else None
+
+
+def _fields(prefill: SavedConnection | None, creds: Credentials | None) -> ConnectionFields | None:
+    if creds is not None:
+        return ConnectionFields(
+            site=creds.site,
+            company_id=creds.company_id,
+            public_key=creds.public_key,
+            client_id=creds.client_id,
+            member_identifier=creds.member_identifier,
+            private_key=creds.private_key,
+        )
+    if prefill is not None:
+        return ConnectionFields(
+            site=prefill.site,
+            company_id=prefill.company_id,
+            public_key=prefill.public_key,
+            client_id=prefill.client_id,
+            member_identifier=prefill.member_identifier,
+        )
+    return None
+
+
+async def probe_connection(creds: Credentials) -> str:
+    """Test connection: discover the site and read system/info with the keys (one retry)."""
+    from psa.connectwise.client import ConnectWiseClient
+    from psa.connectwise.retry import RetryPolicy
+
+    async with ConnectWiseClient(creds, retry=RetryPolicy(max_attempts=2)) as client:
+        info = await client.get_json("/system/info")
+        company = client.company_info
+    version = info.get("version") if isinstance(info, dict) else None
+    where = f" — {company.company_name}" if company and company.company_name else ""
+    return f"ConnectWise {version or '(version not reported)'}{where}"

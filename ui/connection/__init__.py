@@ -1,0 +1,1 @@
+"""Connecting to ConnectWise: the connection dialog and the File-menu connection actions."""
