@@ -39,10 +39,14 @@ _LIKE_SPECIALS = "%_[*"
 
 
 class MemberKey(BaseModel):
-    """A member as conditions need it: id for the owner, identifier for ``resources``."""
+    """A member as conditions need it: id for the owner, identifier for ``resources``.
+
+    ``id`` may be unknown (an identity configured by identifier on a key that may not read
+    members); the owner is then matched by identifier, which is just as exact.
+    """
 
     model_config = ConfigDict(frozen=True)
-    id: int = Field(gt=0)
+    id: int | None = Field(default=None, gt=0)
     identifier: str = Field(min_length=1)
 
 
@@ -139,8 +143,10 @@ def assigned_to(member: MemberKey) -> Cond:
     """Owner is ``member`` or its identifier is one whole item of ``resources``."""
     ident = like_literal(member.identifier)
     patterns = (f"{ident},%", f"%, {ident}", f"%,{ident}", f"%, {ident},%", f"%,{ident},%")
+    owner = (F("owner/id") == member.id if member.id is not None
+             else F("owner/identifier") == member.identifier)
     return _Or.of(
-        F("owner/id") == member.id,
+        owner,
         F("resources") == member.identifier,
         *(Comparison("resources", "like", p) for p in patterns),
     )

@@ -88,6 +88,7 @@ class TicketRow(BaseModel):
     customer_updated: bool = False
     parent_ticket_id: int | None = None
     has_child_ticket: bool = False
+    merged_parent_id: int | None = None
     is_in_sla: bool | None = None
     sla_status: str = ""
     date_entered: datetime | None = None
@@ -119,6 +120,7 @@ class TicketRow(BaseModel):
             customer_updated=data.get("customerUpdatedFlag") is True,
             parent_ticket_id=_opt_int(data.get("parentTicketId")),
             has_child_ticket=data.get("hasChildTicket") is True,
+            merged_parent_id=_opt_int(_ref(data, "mergedParentTicket").get("id")),
             is_in_sla=data.get("isInSla") if isinstance(data.get("isInSla"), bool) else None,
             sla_status=_opt_str(data.get("slaStatus")) or "",
             date_entered=parse_cw_datetime(info.get("dateEntered")),
@@ -276,3 +278,165 @@ class NewTicket(BaseModel):
         if not value.strip():
             raise ValueError("summary must not be blank")
         return value
+
+
+class TicketView(TicketRow):
+    """The ticket as the detail pane shows it: the row plus what only one ticket's GET has."""
+
+    contact_id: int | None = None
+    contact_phone: str = ""
+    contact_email: str = ""
+    type_name: str = ""
+    subtype_name: str = ""
+    item_name: str = ""
+    team_name: str = ""
+    severity: str = ""
+    impact: str = ""
+    source_name: str = ""
+    site_name: str = ""
+    required_date: datetime | None = None
+    closed_date: datetime | None = None
+    closed_by: str = ""
+    entered_by: str = ""
+    updated_by: str = ""
+    merged_parent_summary: str = ""
+    sla: SlaState | None = None
+
+    @classmethod
+    def from_wire(cls, data: Mapping[str, Any]) -> TicketView:
+        row = TicketRow.from_wire(data).model_dump()
+        info = _ref(data, "_info")
+
+        def name(key: str) -> str:
+            return _opt_str(_ref(data, key).get("name")) or ""
+
+        return cls(
+            **row,
+            contact_id=_opt_int(_ref(data, "contact").get("id")),
+            contact_phone=_opt_str(data.get("contactPhoneNumber")) or "",
+            contact_email=_opt_str(data.get("contactEmailAddress")) or "",
+            type_name=name("type"), subtype_name=name("subType"), item_name=name("item"),
+            team_name=name("team"), source_name=name("source"), site_name=name("site"),
+            severity=_opt_str(data.get("severity")) or "",
+            impact=_opt_str(data.get("impact")) or "",
+            required_date=parse_cw_datetime(data.get("requiredDate")),
+            closed_date=parse_cw_datetime(data.get("closedDate")),
+            closed_by=_opt_str(data.get("closedBy")) or "",
+            entered_by=_opt_str(info.get("enteredBy")) or _opt_str(data.get("enteredBy")) or "",
+            updated_by=_opt_str(info.get("updatedBy")) or "",
+            merged_parent_summary=_opt_str(_ref(data, "mergedParentTicket").get("summary")) or "",
+            sla=SlaState.from_wire(data),
+        )
+
+
+class NoteItem(BaseModel):
+    """One note of a ticket (a ticket note, or a time entry's or meeting's note from allNotes)."""
+
+    model_config = _FROZEN
+    id: int
+    text: str = ""
+    discussion: bool = False
+    internal: bool = False
+    resolution: bool = False
+    note_type: str = "TicketNote"
+    author: str = ""
+    from_customer: bool = False
+    created: datetime | None = None
+
+    @classmethod
+    def from_wire(cls, data: Mapping[str, Any]) -> NoteItem:
+        member, contact, info = _ref(data, "member"), _ref(data, "contact"), _ref(data, "_info")
+        author = (
+            _opt_str(member.get("name")) or _opt_str(contact.get("name"))
+            or _opt_str(data.get("originalAuthor")) or _opt_str(data.get("createdBy"))
+            or _opt_str(member.get("identifier")) or ""
+        )
+        created = next(
+            (parsed for raw in (data.get("dateCreated"), info.get("dateCreated"),
+                                data.get("timeStart"), info.get("lastUpdated"))
+             if (parsed := parse_cw_datetime(raw)) is not None),
+            None,
+        )
+        return cls(
+            id=int(data["id"]),
+            text=_opt_str(data.get("text")) or "",
+            discussion=data.get("detailDescriptionFlag") is True,
+            internal=data.get("internalAnalysisFlag") is True,
+            resolution=data.get("resolutionFlag") is True,
+            note_type=_opt_str(data.get("noteType")) or "TicketNote",
+            author=author,
+            from_customer=bool(contact) and not member,
+            created=created,
+        )
+
+
+class ConfigurationItem(BaseModel):
+    """A configuration on a ticket; ``detailed`` once its full record has been read."""
+
+    model_config = _FROZEN
+    id: int
+    device_identifier: str = ""
+    detailed: bool = False
+    name: str = ""
+    type_name: str = ""
+    status_name: str = ""
+    serial_number: str = ""
+    model_number: str = ""
+    ip_address: str = ""
+    mac_address: str = ""
+    site_name: str = ""
+    contact_name: str = ""
+    active: bool | None = None
+
+    def with_record(self, data: Mapping[str, Any]) -> ConfigurationItem:
+        active = data.get("activeFlag")
+        return self.model_copy(update={
+            "detailed": True,
+            "name": _opt_str(data.get("name")) or "",
+            "device_identifier": _opt_str(data.get("deviceIdentifier")) or self.device_identifier,
+            "type_name": _opt_str(_ref(data, "type").get("name")) or "",
+            "status_name": _opt_str(_ref(data, "status").get("name")) or "",
+            "serial_number": _opt_str(data.get("serialNumber")) or "",
+            "model_number": _opt_str(data.get("modelNumber")) or "",
+            "ip_address": _opt_str(data.get("ipAddress")) or "",
+            "mac_address": _opt_str(data.get("macAddress")) or "",
+            "site_name": _opt_str(_ref(data, "site").get("name")) or "",
+            "contact_name": _opt_str(_ref(data, "contact").get("name")) or "",
+            "active": active if isinstance(active, bool) else None,
+        })
+
+
+class RelatedTickets(BaseModel):
+    """Parent, children and tickets merged into this one (one query)."""
+
+    model_config = _FROZEN
+    parent_id: int | None = None
+    parent: TicketRow | None = None
+    children: tuple[TicketRow, ...] = ()
+    merged: tuple[TicketRow, ...] = ()
+
+
+class TicketDetail(BaseModel):
+    """Everything the detail pane shows; each section loads (or fails) on its own."""
+
+    model_config = _FROZEN
+    ticket: TicketView
+    notes: Section[tuple[NoteItem, ...]]
+    configurations: Section[tuple[ConfigurationItem, ...]]
+    related: Section[RelatedTickets]
+    resources: Section[tuple[Resource, ...]]
+    web_url: str = ""
+
+    @property
+    def warnings(self) -> tuple[PermissionWarning, ...]:
+        sections = (self.notes, self.configurations, self.related, self.resources)
+        return tuple(s.warning for s in sections if s.warning is not None)
+
+
+class NoteOutcome(BaseModel):
+    """What adding a note did: the note, and the status change when one was asked for."""
+
+    model_config = _FROZEN
+    note: NoteItem
+    ticket: TicketRow | None = None
+    status_error: str | None = None
