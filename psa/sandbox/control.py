@@ -79,10 +79,16 @@ class Runtime:
     activity_interval: float = 5.0
     generation: int = 0
     started: float = 0.0
+    requests_in_flight: int = 0
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self.started = time.monotonic()
+
+    def in_flight(self, delta: int) -> None:
+        """Count API requests being answered (control requests are not counted)."""
+        with self._lock:
+            self.requests_in_flight += delta
 
     def bump(self) -> None:
         """Note that the data changed (cached list results become stale)."""
@@ -103,6 +109,7 @@ class Control:
         return {
             "status": "ok",
             "tickets": tickets,
+            "inFlight": rt.requests_in_flight,
             "serverTime": cw_time(rt.clock.now()),
             "uptimeSeconds": round(time.monotonic() - rt.started, 3),
         }

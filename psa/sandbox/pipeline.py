@@ -52,16 +52,20 @@ class SandboxApp:
     async def __call__(self, request: Request) -> Response:
         if request.path.startswith(CONTROL_PREFIX):
             return await asyncio.to_thread(handle_control_sync, self.control, request)
-        response = self._refuse_early(request)
-        if response is None:
-            response = await self._answer(request)
-        response.headers.append(("api-current-version", API_VERSION))
-        if response.drop:
+        self.rt.in_flight(+1)
+        try:
+            response = self._refuse_early(request)
+            if response is None:
+                response = await self._answer(request)
+            response.headers.append(("api-current-version", API_VERSION))
+            if response.drop:
+                return response
+            delay = self.rt.latency_ms / 1000
+            if delay > 0:
+                await asyncio.sleep(delay)  # never blocks the other connections
             return response
-        delay = self.rt.latency_ms / 1000
-        if delay > 0:
-            await asyncio.sleep(delay)  # never blocks the other connections
-        return response
+        finally:
+            self.rt.in_flight(-1)
 
     def completed(self, request: Request, response: Response, sent: int) -> None:
         """Called by the HTTP layer once a response is written (or dropped)."""
