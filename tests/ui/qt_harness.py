@@ -16,6 +16,7 @@ for _var in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HO
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 import asyncio  # noqa: E402
+import gc  # noqa: E402
 from collections.abc import Callable, Coroutine, Iterator  # noqa: E402
 from typing import Any, TypeVar  # noqa: E402
 
@@ -67,6 +68,10 @@ def qloop(qapp: QApplication, loop_errors: list[dict[str, Any]]) -> Iterator[qas
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
         asyncio.set_event_loop(None)
+        # Collect the closed loop's QObjects now, on this thread: a collection triggered later
+        # in a worker thread would destroy them there and Qt warns about cross-thread timers.
+        del loop
+        gc.collect()
     assert not loop_errors, f"unhandled errors in tasks: {loop_errors}"
 
 

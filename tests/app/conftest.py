@@ -1,0 +1,30 @@
+"""App test configuration: offscreen Qt, a per-test qasync loop, tmp profile, in-memory secrets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.profile import Profile, profile_at
+from app.secrets import InMemoryStore
+from tests.ui.qt_harness import loop_errors, mark_qt_items, qloop, run_async, settings
+
+__all__ = ["loop_errors", "qloop", "run_async", "settings"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Fail app tests on Qt warnings."""
+    mark_qt_items(items, Path(__file__).parent)
+
+
+@pytest.fixture
+def profile(tmp_path: Path) -> Profile:
+    """A profile in the test's tmp dir (never the user's)."""
+    return profile_at(tmp_path / "profile").ensure()
+
+
+@pytest.fixture
+def secrets() -> InMemoryStore:
+    """An in-memory secret store (never the keychain)."""
+    return InMemoryStore()
