@@ -1,0 +1,5 @@
+"""``python -m psa``: see ``psa.cli``."""
+
+from psa.cli import main
+
+raise SystemExit(main())
