@@ -489,16 +489,22 @@ class ConnectWiseClient:
         base = await self.api_base()
         data, response = await self._api("GET", path, idempotent=True, params=params,
                                          headers=headers)
+        visited: set[str] = set()
         while True:
             yield _expect_list(data, path)
             nxt = parse_link_header(response.headers.get("Link")).get("next")
             if not nxt:
                 return
-            if not nxt.startswith(base + "/"):
+            problem = (
+                "leaves the API base" if not nxt.startswith(base + "/")
+                else "repeats a page already read" if nxt in visited else None
+            )
+            if problem:
                 raise ServerError(
-                    f"ConnectWise's next link for {endpoint_name(path)} leaves the API base.",
+                    f"ConnectWise's next link for {endpoint_name(path)} {problem}.",
                     endpoint=endpoint_name(path), code="BadLink",
                 )
+            visited.add(nxt)
             data, response = await self._with_retries_response(
                 "GET", nxt, endpoint=endpoint_name(path), idempotent=True, headers=headers
             )
