@@ -34,7 +34,6 @@ class SlaCell:
 # Thresholds of time left (minutes) between green, amber and red.
 SOON_MINUTES = 4 * 60
 URGENT_MINUTES = 60
-_STAGES = (("respond", "Respond"), ("plan", "Plan"), ("resolve", "Resolve"))
 _NO_SLA = SlaCell("", SlaLevel.NONE, float("inf"))
 
 
@@ -74,56 +73,63 @@ def owner_text(row: TicketRow) -> str:
     return row.resources or row.owner_identifier
 
 
-def sla_cell(state: SlaState | None, row: TicketRow, now: datetime) -> SlaCell:
-    """The next SLA deadline and its time left, from the service's current SLA figures.
+def sla_cell(state: SlaState | None, row: TicketRow) -> SlaCell:
+    """The next SLA deadline and its business time left, from the service's current figures.
 
-    ConnectWise counts SLA time in business hours, so the time left is the server's figure
-    (minutes remaining per stage), never a wall-clock difference computed here.
+    ConnectWise counts SLA time in business hours, so time left is the stage's target minus the
+    business minutes the server says have elapsed — never a wall-clock difference. Without
+    targets (servers that omit them) the cell shows the server's own status text, coloured by
+    whether the ticket is still in SLA.
     """
-    del now  # kept in the signature: a deadline-based server variant will need it
     if state is None:
         return _NO_SLA
-    if row.closed or state.date_resolved is not None:
-        return SlaCell(
-            "Met" if state.is_in_sla is not False else "Missed",
-            SlaLevel.DONE,
-            float("inf") - 1,
-            "Resolved",
-        )
-    if state.minutes_waiting and state.sla_status.lower().startswith("wait"):
-        return SlaCell("Waiting", SlaLevel.WAITING, 1e9, "SLA clock paused while waiting")
-    stage_minutes = (
-        (state.date_responded, state.respond_minutes),
-        (state.date_resplan, state.res_plan_minutes),
-        (state.date_resolved, state.resolve_minutes),
+    status = state.sla_status
+    if row.closed or state.date_resolved is not None or status.casefold() == "resolved":
+        met = state.is_in_sla is not False
+        return SlaCell("Met" if met else "Missed", SlaLevel.DONE, _DONE_KEY, status or "Resolved")
+    if status.casefold().startswith("waiting"):
+        waited = duration_text(state.minutes_waiting or 0)
+        return SlaCell("Paused · waiting", SlaLevel.WAITING, _WAITING_KEY,
+                       f"SLA clock paused while waiting on the customer ({waited} so far)")
+    stages = (
+        ("Respond", state.date_responded, state.respond_minutes, _target(state, "responded")),
+        ("Plan", state.date_resplan, state.res_plan_minutes, _target(state, "resplan")),
+        ("Resolve", None, state.resolve_minutes, _target(state, "resolution")),
     )
-    for (key, label), (done_at, left) in zip(_STAGES, stage_minutes, strict=True):
-        if done_at is not None or left is None:
+    for label, reached, elapsed, target_hours in stages:
+        if reached is not None:
             continue
-        del key
-        return _timed_cell(label, left)
-    if state.sla_status:
-        return SlaCell(state.sla_status, SlaLevel.NONE, 1e9 + 1, state.sla_status)
-    return _NO_SLA
+        if elapsed is not None and target_hours is not None:
+            return _timed_cell(label, round(target_hours * 60) - elapsed, status)
+        break
+    if not status:
+        return _NO_SLA
+    level = SlaLevel.BREACHED if state.is_in_sla is False else SlaLevel.OK
+    return SlaCell(status, level, _UNTIMED_KEY, status)
 
 
-def _timed_cell(label: str, left: int) -> SlaCell:
+# Sort keys: timed cells sort by minutes left; these go after every timed one.
+_UNTIMED_KEY = 1e9
+_WAITING_KEY = 2e9
+_DONE_KEY = 3e9
+
+
+def _target(state: SlaState, stage: str) -> float | None:
+    """A stage's target in business hours (`respondedHours`…), when the service provides it."""
+    value = getattr(state, f"{stage}_hours", None)
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _timed_cell(label: str, left: int, status: str) -> SlaCell:
+    due = f"{status}\n" if status else ""
     if left < 0:
-        return SlaCell(
-            f"{label} · breached {duration_text(-left)}",
-            SlaLevel.BREACHED,
-            left,
-            f"{label} deadline passed {duration_text(-left)} ago (business time)",
-        )
+        return SlaCell(f"{label} · {duration_text(-left)} over", SlaLevel.BREACHED, left,
+                       f"{due}Breached {duration_text(-left)} ago (business time)")
     if left <= URGENT_MINUTES:
         level = SlaLevel.URGENT
     elif left <= SOON_MINUTES:
         level = SlaLevel.SOON
     else:
         level = SlaLevel.OK
-    return SlaCell(
-        f"{label} · {duration_text(left)}",
-        level,
-        left,
-        f"{duration_text(left)} of business time left to {label.lower()}",
-    )
+    return SlaCell(f"{label} · {duration_text(left)}", level, left,
+                   f"{due}{duration_text(left)} of business time left to {label.lower()}")

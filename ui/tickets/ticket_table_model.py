@@ -62,8 +62,8 @@ SERVER_ORDER: dict[Column, tuple[str, bool]] = {
     Column.STATUS: ("status/name", False),
     Column.PRIORITY: ("priority/name", False),
     Column.OWNER: ("owner/identifier", False),
-    Column.AGE: ("dateEntered", True),
-    Column.UPDATED: ("lastUpdated", False),
+    Column.AGE: ("_info/dateEntered", True),
+    Column.UPDATED: ("_info/lastUpdated", False),
 }
 
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -269,7 +269,7 @@ class TicketTableModel(QAbstractTableModel):
         """The SLA column's content for a row (cached until SLA figures or the clock move)."""
         cell = self._sla_cells.get(row.id)
         if cell is None:
-            cell = cells.sla_cell(self._sla.get(row.id), row, self._now)
+            cell = cells.sla_cell(self._sla.get(row.id), row)
             self._sla_cells[row.id] = cell
         return cell
 

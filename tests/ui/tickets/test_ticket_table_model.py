@@ -36,6 +36,18 @@ def row(tid: int, **kw: object) -> TicketRow:
     return TicketRow.model_validate(data)
 
 
+class SlaWithTargets(SlaState):
+    """SlaState plus the stage targets (respondedHours…) that calculateSla returns."""
+
+    responded_hours: float | None = None
+    resplan_hours: float | None = None
+    resolution_hours: float | None = None
+
+
+def sla(tid: int, **kw: object) -> SlaState:
+    return SlaWithTargets.model_validate({"ticket_id": tid, "responded_hours": 2.0, **kw})
+
+
 def ids(model: TicketTableModel) -> list[int]:
     return [r.id for r in model.rows()]
 
@@ -50,7 +62,7 @@ def test_model_passes_the_model_tester_through_paging(qtmodeltester: ModelTester
     model.reset_rows([row(i) for i in range(1, 11)], total=25)
     model.append_page([row(i) for i in range(11, 21)], total=25)
     model.merge_window(0, [row(0), *[row(i) for i in range(1, 10)]], total=26)
-    model.set_sla({3: SlaState(ticket_id=3, respond_minutes=30)})
+    model.set_sla({3: sla(3, respond_minutes=30)})
     model.sort_locally(Column.SLA, Qt.SortOrder.AscendingOrder)
     model.tick()
     qtmodeltester.check(model)
@@ -174,15 +186,35 @@ def test_customer_updated_rows_are_bold_and_changed_rows_marked() -> None:
 def test_sla_cells_colour_by_time_left() -> None:
     model = make_model()
     model.reset_rows([row(1), row(2), row(3), row(4)], total=4)
+    # Targets of 10 h / 2 h; elapsed business minutes from the server decide what is left.
     model.set_sla({
-        1: SlaState(ticket_id=1, respond_minutes=600),
-        2: SlaState(ticket_id=2, respond_minutes=90),
-        3: SlaState(ticket_id=3, respond_minutes=20),
-        4: SlaState(ticket_id=4, respond_minutes=-5),
+        1: sla(1, responded_hours=10.0, respond_minutes=60),
+        2: sla(2, respond_minutes=10),
+        3: sla(3, respond_minutes=100),
+        4: sla(4, respond_minutes=125, is_in_sla=False),
     })
     levels = [model.data(model.index(r, Column.SLA), SlaLevelRole) for r in range(4)]
     assert levels == [SlaLevel.OK, SlaLevel.SOON, SlaLevel.URGENT, SlaLevel.BREACHED]
     assert model.data(model.index(2, Column.SLA)) == "Respond · 20m"
+    assert model.data(model.index(3, Column.SLA)) == "Respond · 5m over"
+
+
+def test_sla_cell_shows_waiting_resolved_and_untimed_states() -> None:
+    model = make_model()
+    model.reset_rows([row(1), row(2), row(3), row(4, closed=True)], total=4)
+    model.set_sla({
+        1: SlaState(ticket_id=1, sla_status="Waiting", minutes_waiting=30),
+        2: SlaState(ticket_id=2, sla_status="Respond by Mon 11/30 10:00 AM UTC-05",
+                    is_in_sla=False),
+        3: sla(3, date_responded=NOW, resplan_hours=4.0, res_plan_minutes=30),
+        4: SlaState(ticket_id=4, sla_status="Resolved", is_in_sla=True),
+    })
+    texts = [model.data(model.index(r, Column.SLA)) for r in range(4)]
+    assert texts == [
+        "Paused · waiting", "Respond by Mon 11/30 10:00 AM UTC-05", "Plan · 3h 30m", "Met",
+    ]
+    levels = [model.data(model.index(r, Column.SLA), SlaLevelRole) for r in range(4)]
+    assert levels == [SlaLevel.WAITING, SlaLevel.BREACHED, SlaLevel.SOON, SlaLevel.DONE]
 
 
 def test_local_sort_orders_by_native_values_and_keeps_selection() -> None:
