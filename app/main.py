@@ -99,6 +99,11 @@ def _run(
     from app.screenshot import ScreenshotJob
     from app.settings import ConnectionSettings, open_settings
     from app.wiring import Desk, DeskOptions
+    from ui.pyside_refcount_fix import keep_singletons_alive
+
+    # PySide6 6.12 on Python 3.11 drops a reference to None/True on every call; without this
+    # the interpreter aborts after some thousands of Qt calls (see the module).
+    keep_singletons_alive()
 
     existing = QApplication.instance()
     if existing is None:

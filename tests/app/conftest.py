@@ -8,9 +8,16 @@ import pytest
 
 from app.profile import Profile, profile_at
 from app.secrets import InMemoryStore
-from tests.ui.qt_harness import loop_errors, mark_qt_items, qloop, run_async, settings
+from tests.ui.qt_harness import (
+    collect_qt_garbage,
+    loop_errors,
+    mark_qt_items,
+    qloop,
+    run_async,
+    settings,
+)
 
-__all__ = ["loop_errors", "qloop", "run_async", "settings"]
+__all__ = ["collect_qt_garbage", "loop_errors", "qloop", "run_async", "settings"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.runner import AppRunner, Phase
+
+# Each AppRunner makes and closes its own qasync loop: collect it here, on the main thread.
+pytestmark = pytest.mark.usefixtures("collect_qt_garbage")
 
 
 def _runner(qapp: QApplication) -> AppRunner:

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.qt_harness import loop_errors, mark_qt_items, qloop, run_async, settings
+from tests.ui.qt_harness import (
+    loop_errors,
+    mark_qt_items,
+    qloop,
+    run_async,
+    settings,
+)
 
 __all__ = ["loop_errors", "qloop", "run_async", "settings"]
 

@@ -44,6 +44,13 @@ def mark_qt_items(items: list[pytest.Item], folder: Path) -> None:
 
 
 @pytest.fixture
+def collect_qt_garbage() -> Iterator[None]:
+    """Collect each test's dead QObjects (closed loops' timers included) on the main thread."""
+    yield
+    gc.collect()
+
+
+@pytest.fixture
 def loop_errors() -> list[dict[str, Any]]:
     """Contexts the loop's exception handler received; a test that expects some clears them."""
     return []
