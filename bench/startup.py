@@ -1,0 +1,142 @@
+"""Start-up to a painted window: ``dispatch-desk --demo`` beside a bare PySide6 table window.
+
+Each run is a fresh interpreter (as a user starts the app): the clock starts just before the
+process is launched and stops at the window's first paint; RSS is the GUI process's resident
+memory at that moment (the demo's sandbox child is a separate process and not counted). Target
+(issue 4): the demo start within 1.5× the bare window's time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Shared by both drivers: report the first paint of `window`, then quit.
+_WATCH = r"""
+import json, sys, time
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+def _rss_mib():
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+class _FirstPaint(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.done = False
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and not self.done:
+            self.done = True
+            QTimer.singleShot(0, self.report)
+        return False
+    def report(self):
+        print(json.dumps({"shown": time.time(), "rss_mib": _rss_mib()}), flush=True)
+        QApplication.instance().quit()
+
+def watch(window):
+    window.installEventFilter(_FirstPaint(window))
+    return window
+"""
+
+BARE = (
+    _WATCH
+    + r"""
+from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import QMainWindow, QTableView
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+view = QTableView()
+view.setModel(QStandardItemModel(0, 10, view))
+window.setCentralWidget(view)
+window.resize(1440, 900)
+watch(window).show()
+app.exec()
+"""
+)
+
+DEMO = (
+    _WATCH
+    + r"""
+from app.main import main
+from app.session import default_window_factory
+factory = default_window_factory()
+sys.exit(main(["--demo"], window_factory=lambda *a, **k: watch(factory(*a, **k))))
+"""
+)
+
+
+def run_once(code: str) -> tuple[float, float]:
+    """Seconds from launch to first paint, and RSS (MiB) then."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    started = time.time()
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    for line in done.stdout.splitlines():
+        if line.startswith("{"):
+            figures = json.loads(line)
+            return figures["shown"] - started, figures["rss_mib"]
+    raise RuntimeError(f"no figure (exit {done.returncode}):\n{done.stdout}\n{done.stderr}")
+
+
+def measure(name: str, code: str, runs: int) -> tuple[float, float]:
+    """Median time and RSS over ``runs`` (after one warm-up run for the OS file cache)."""
+    run_once(code)
+    times, rss = [], []
+    for _ in range(runs):
+        seconds, mib = run_once(code)
+        times.append(seconds)
+        rss.append(mib)
+    t, m = statistics.median(times), statistics.median(rss)
+    print(
+        f"{name:<28} median {t * 1000:6.0f} ms  (min {min(times) * 1000:.0f}, "
+        f"max {max(times) * 1000:.0f})   RSS {m:5.1f} MiB"
+    )
+    return t, m
+
+
+def main() -> None:
+    """Print the figures with their conditions."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    from PySide6 import __version__ as pyside_version
+
+    print(
+        f"conditions: Python {platform.python_version()}, PySide6 {pyside_version}, "
+        f"QT_QPA_PLATFORM=offscreen, {platform.system()} {platform.machine()}, "
+        f"{os.cpu_count()} CPUs, {args.runs} runs each after a warm-up, fresh interpreter per run"
+    )
+    bare_t, bare_m = measure("bare PySide6 table window", BARE, args.runs)
+    demo_t, demo_m = measure("dispatch-desk --demo", DEMO, args.runs)
+    print(
+        f"ratio: time {demo_t / bare_t:.2f}x (target <= 1.5x), RSS {demo_m / bare_m:.2f}x; "
+        "the demo's sandbox child starts in parallel and is not counted"
+    )
+
+
+if __name__ == "__main__":
+    main()
