@@ -38,9 +38,11 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 
 from psa.connectwise.fields import FIELD_MAX_LENGTHS, KNOWN_FIELDS, NUMERIC_FIELDS
 
@@ -384,6 +386,46 @@ def split_pieces(text: str) -> tuple[tuple[str, ...], bool]:
     return tuple(unique), True
 
 
+@cache
+def _expansion_fragments() -> frozenset[str]:
+    """Substrings (2-3 chars) of every multi-character casefold, e.g. "ss" from "ß"."""
+    fragments: set[str] = set()
+    for code in range(sys.maxunicode + 1):
+        folded = chr(code).casefold()
+        for size in range(2, len(folded) + 1):
+            fragments.update(folded[i:i + size] for i in range(len(folded) - size + 1))
+    return frozenset(fragments)
+
+
+def min_source_length(text: str) -> int:
+    """A lower bound on the length of any value whose casefold contains ``text``'s casefold.
+
+    Matching is case-insensitive by casefolding, and one character can fold to up to three
+    ("ß" → "ss"), so a value shorter than ``text`` may still contain it: "ß" * 60 holds
+    "ss" * 60. Only when even this bound exceeds a column's size is a search impossible.
+    """
+    folded = text.casefold()
+    if len(folded) <= 1:
+        return len(folded)
+    fragments = _expansion_fragments()  # built once, on the first over-long search
+    best = [0] * (len(folded) + 1)
+    for start in range(len(folded) - 1, -1, -1):
+        cost = 1 + best[start + 1]
+        for size in (2, 3):
+            chunk = folded[start:start + size]
+            if len(chunk) == size and chunk in fragments:
+                cost = min(cost, 1 + best[start + size])
+        best[start] = cost
+    return best[0]
+
+
+def _fits(text: str, path: str) -> bool:
+    limit = FIELD_MAX_LENGTHS.get(path)
+    if limit is None or len(text) <= limit:
+        return True
+    return min_source_length(text) <= limit
+
+
 def _number_of(text: str) -> int | None:
     stripped = text.strip()
     if not (stripped.isascii() and stripped.isdigit()):
@@ -408,9 +450,7 @@ def text_search(fields: Sequence[str], text: str) -> TextSearch:
     number = _number_of(text)
     pieces, was_cut = split_pieces(text)
     searchable = tuple(
-        p for p in paths
-        if (number is not None if p in NUMERIC_FIELDS
-            else len(text) <= FIELD_MAX_LENGTHS.get(p, math.inf))
+        p for p in paths if (number is not None if p in NUMERIC_FIELDS else _fits(text, p))
     )
     if not searchable:
         return TextSearch(text, paths, None, False, True, pieces, (), number)
