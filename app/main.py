@@ -36,6 +36,13 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
         help="save the main window (1440×900) as PNG once the first page is shown, then exit",
     )
     parser.add_argument(
+        "--screenshot-timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help=argparse.SUPPRESS,  # checks and tests: how long to wait for the first page
+    )
+    parser.add_argument(
         "--demo-key",
         choices=DEMO_KEYS,
         default="sandbox",
@@ -133,7 +140,11 @@ def _run(
         options=options,
         window_factory=window_factory,
     )
-    job = ScreenshotJob(runner, args.screenshot) if args.screenshot else None
+    job = (
+        ScreenshotJob(runner, args.screenshot, timeout=args.screenshot_timeout)
+        if args.screenshot
+        else None
+    )
     if job is not None:
         desk.on_session_opened.append(job.on_session_opened)
 

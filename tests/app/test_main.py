@@ -1,0 +1,117 @@
+"""Start-up end to end, in-process: the demo, --screenshot, the first-run dialog, isolation."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+
+from app.main import main
+from app.profile import profile_at
+from app.secrets import InMemoryStore, KeyringStore
+from app.settings import ConnectionSettings, SavedConnection, open_settings
+from ui.connection.connection_dialog import ConnectionDialog
+
+pytestmark = pytest.mark.usefixtures("collect_qt_garbage")
+
+
+class KeyringSpy(KeyringStore):
+    """A keyring store that fails the test if anything reaches the keychain."""
+
+    calls = 0
+
+    def _keyring(self) -> Any:
+        KeyringSpy.calls += 1
+        raise AssertionError("the keychain was touched")
+
+
+def spy_factory() -> KeyringStore:
+    KeyringSpy.calls += 1  # even building the real store is too much for the demo
+    return KeyringSpy()
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Any]:
+    from psa.sandbox import Sandbox, SandboxConfig
+
+    with Sandbox(SandboxConfig(tickets=60)) as sb:
+        yield sb
+
+
+def _demo_dirs() -> set[str]:
+    return {n for n in os.listdir(tempfile.gettempdir()) if n.startswith("dispatch-desk-demo-")}
+
+
+def test_demo_screenshot_writes_a_1440x900_png_and_exits_0(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    KeyringSpy.calls = 0
+    before = _demo_dirs()
+    png = tmp_path / "shot.png"
+    code = main(["--demo", "--screenshot", str(png)], secret_store=spy_factory)
+    assert code == 0
+    image = QImage(str(png))
+    assert (image.width(), image.height()) == (1440, 900)
+    assert png.stat().st_size > 10_000  # a rendered table, not an empty frame
+    assert KeyringSpy.calls == 0
+    assert _demo_dirs() == before  # the throwaway profile is gone
+    config_home = Path(os.environ["XDG_CONFIG_HOME"])
+    assert not (config_home / "Dispatch Desk").exists()  # the real profile was never created
+
+
+def test_screenshot_fails_with_a_message_when_tickets_are_forbidden(
+    qapp: QApplication, tmp_path: Path, sandbox: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    png = tmp_path / "shot.png"
+    argv = ["--demo", "--sandbox-url", sandbox.url, "--demo-key", "noaccess"]
+    code = main([*argv, "--screenshot", str(png), "--screenshot-timeout", "10"])
+    assert code != 0
+    assert not png.exists()
+    assert "screenshot failed" in capsys.readouterr().err
+
+
+def test_saved_connection_opens_the_main_window_with_tickets(
+    qapp: QApplication, tmp_path: Path, sandbox: Any
+) -> None:
+    profile = profile_at(tmp_path / "profile").ensure()
+    connection = SavedConnection(
+        site=sandbox.url,
+        company_id="sandbox",
+        public_key="sandbox-public",
+        client_id="5f6e1b2a-7c3d-4e8f-9a0b-1c2d3e4f5a6b",
+    )
+    ConnectionSettings(open_settings(profile.settings_path)).save(connection)
+    store = InMemoryStore()
+    store.secrets[connection.account] = "sandbox-private"
+    png = tmp_path / "shot.png"
+    argv = ["--profile", str(tmp_path / "profile"), "--screenshot", str(png)]
+    assert main(argv, secret_store=lambda: store) == 0
+    assert QImage(str(png)).width() == 1440
+    assert "sandbox-private" not in profile.settings_path.read_text(encoding="utf-8")
+    log_text = profile.log_path.read_text(encoding="utf-8")
+    assert "sandbox-private" not in log_text
+
+
+def test_without_a_saved_connection_the_first_run_dialog_opens(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    seen: list[tuple[str, str]] = []
+
+    def cancel_the_dialog() -> None:
+        dialogs = [w for w in qapp.topLevelWidgets() if isinstance(w, ConnectionDialog)]
+        visible = [d for d in dialogs if d.isVisible()]
+        seen.extend((d.windowTitle(), d.site.text()) for d in visible)
+        for dialog in visible:
+            dialog.reject()  # cancelling the first run quits: nothing to show
+
+    QTimer.singleShot(300, cancel_the_dialog)
+    code = main(["--profile", str(tmp_path / "p")], secret_store=InMemoryStore)
+    assert code == 0
+    assert seen == [("Connect to ConnectWise", "")]
