@@ -204,6 +204,7 @@ def _shared_refs(ref: Reference) -> None:
         "timeZone": h.ref("timeZoneSetup", "system/timeZoneSetups/1", id=1, name="US Eastern"),
         "securityRole": h.ref("securityRole", "system/securityRoles/63", id=63, name="Admin"),
         "scheduleType": h.ref("type", "schedule/types/4", id=4, identifier="S"),
+        "salesType": h.ref("type", "schedule/types/1", id=1, identifier="C"),
         "scheduleStatus": h.ref("status", "schedule/statuses/2", id=2, name="Firm"),
         "companyStatus": h.ref("status", "company/companies/statuses/1", id=1, name="Active"),
     }
@@ -285,7 +286,7 @@ def _company(
         "numberOfEmployees": rng.randrange(5, 250),
         "dateAcquired": cw_ts(ref.now - (200 + rng.randrange(3000)) * DAY),
         "timeZoneSetup": ref.shared["timeZone"],
-        "mobileGuid": _guid(rng),
+        "mobileGuid": guid(rng),
         "_info": {
             **_info(ref.now, rng.randrange(300), "dispatch"),
             "contacts_href": f"{h.base}/company/contacts?conditions=company/id={company_id}",
@@ -324,7 +325,7 @@ def _contact(
              "defaultFlag": True, "communicationType": "Email", "domain": f"@{domain}"},
         ],
         "types": [],
-        "mobileGuid": _guid(rng),
+        "mobileGuid": guid(rng),
         "_info": _info(ref.now, rng.randrange(400), "dispatch"),
     }
     if ext:
@@ -391,7 +392,7 @@ def _configurations(
             "installationDate": cw_ts(ref.now - (30 + rng.randrange(1500)) * DAY),
             "warrantyExpirationDate": cw_ts(ref.now + (rng.randrange(-300, 900)) * DAY),
             "activeFlag": status_name == "Active", "billFlag": False,
-            "mobileGuid": _guid(rng),
+            "mobileGuid": guid(rng),
             "_info": _info(ref.now, rng.randrange(120), "dispatch"),
         }
         if kind in _OS:
@@ -526,7 +527,7 @@ def _priorities(ref: Reference) -> None:
         ref.targets[pid] = Targets(respond, plan, resolve)
 
 
-def _guid(rng: random.Random) -> str:
+def guid(rng: random.Random) -> str:
     """A version-4 style GUID from ``rng`` (uuid4() would use the OS's randomness)."""
     text = f"{rng.getrandbits(128):032x}"
     return f"{text[:8]}-{text[8:12]}-4{text[13:16]}-a{text[17:20]}-{text[20:32]}"

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 DAY = 86_400
@@ -170,12 +170,26 @@ class Calendar:
 
     def describe(self, ts: int) -> str:
         """A deadline as ConnectWise-ish local text: ``Mon 11/30 10:00 AM UTC-05``."""
-        local = datetime.fromtimestamp(ts + self.utc_offset_minutes * 60, UTC)
+        local = ts + self.utc_offset_minutes * 60
+        day, second = divmod(local, DAY)
         hours, minutes = divmod(abs(self.utc_offset_minutes), 60)
         sign = "-" if self.utc_offset_minutes < 0 else "+"
         zone = f"UTC{sign}{hours:02d}" + (f":{minutes:02d}" if minutes else "")
-        clock = local.strftime("%I:%M %p").lstrip("0")
-        return f"{_WEEKDAYS[local.weekday()]} {local:%m/%d} {clock} {zone}"
+        hour, minute = second // 3600, second % 3600 // 60
+        clock = f"{(hour + 11) % 12 + 1}:{minute:02d} {'AM' if hour < 12 else 'PM'}"
+        return f"{_day_label(day)} {clock} {zone}"
+
+
+_DAY_LABEL: dict[int, str] = {}
+
+
+def _day_label(day: int) -> str:
+    """``Mon 11/30`` for a day number (cached: deadlines cluster on few days)."""
+    label = _DAY_LABEL.get(day)
+    if label is None:
+        moment = date.fromordinal(_EPOCH_ORDINAL + day)
+        label = _DAY_LABEL[day] = f"{_WEEKDAYS[moment.weekday()]} {moment:%m/%d}"
+    return label
 
 
 STANDARD_CALENDAR = Calendar()
@@ -189,30 +203,46 @@ class Targets:
     plan_hours: float
     resolve_hours: float
 
+    def __post_init__(self) -> None:
+        hours = (self.respond_hours, self.plan_hours, self.resolve_hours)
+        object.__setattr__(self, "_seconds", tuple(int(h * 3600) for h in hours))
+
     def seconds(self, stage: int) -> int:
-        hours = (self.respond_hours, self.plan_hours, self.resolve_hours)[stage]
-        return int(hours * 3600)
+        seconds: tuple[int, int, int] = self.__dict__["_seconds"]
+        return seconds[stage]
 
 
 @dataclass(slots=True)
 class SlaClock:
-    """Per-ticket SLA state (internal; the wire fields are derived from it)."""
+    """Per-ticket SLA state (internal; the wire fields are derived from it).
+
+    ``base`` and ``waiting_base`` cache the calendar's ``seconds_at`` of ``entered`` and
+    ``waiting_since``: one clock always runs on one calendar. Build it with ``start``.
+    """
 
     entered: int
+    base: int
     # Epoch second each stage was reached (respond, plan, resolve), and by whom.
     reached: list[int | None] = field(default_factory=lambda: [None, None, None])
     reached_by: list[str | None] = field(default_factory=lambda: [None, None, None])
     # Active business seconds taken to reach each stage.
     taken: list[int | None] = field(default_factory=lambda: [None, None, None])
     waiting_since: int | None = None
+    waiting_base: int = 0
     waited: int = 0
     before_waiting: int = 0
 
-    def active(self, cal: Calendar, at: int) -> int:
+    @classmethod
+    def start(cls, cal: Calendar, entered: int) -> SlaClock:
+        return cls(entered, cal.seconds_at(entered))
+
+    def active(self, cal: Calendar, at: int, at_seconds: int | None = None) -> int:
         """Business seconds the clock has run (waiting excluded) up to ``at``."""
-        running = cal.between(self.entered, at) - self.waited
+        if at_seconds is None:
+            at_seconds = cal.seconds_at(at)
+        running = at_seconds - self.base - self.waited
         if self.waiting_since is not None:
-            running -= cal.between(self.waiting_since, at)
+            running -= max(0, at_seconds - self.waiting_base)
         return max(0, running)
 
     def reach(self, cal: Calendar, stage: int, at: int, member: str | None) -> None:
@@ -229,12 +259,13 @@ class SlaClock:
 
     def start_waiting(self, cal: Calendar, at: int) -> None:
         if self.waiting_since is None:
-            self.before_waiting = self.active(cal, at)
+            self.waiting_base = cal.seconds_at(at)
+            self.before_waiting = self.active(cal, at, self.waiting_base)
             self.waiting_since = at
 
     def stop_waiting(self, cal: Calendar, at: int) -> None:
         if self.waiting_since is not None:
-            self.waited += cal.between(self.waiting_since, at)
+            self.waited += max(0, cal.seconds_at(at) - self.waiting_base)
             self.waiting_since = None
             self.before_waiting = 0
 
@@ -253,7 +284,8 @@ class SlaClock:
 
 def sla_fields(clock: SlaClock, targets: Targets, cal: Calendar, as_of: int) -> dict[str, Any]:
     """The ticket's SLA wire fields as of ``as_of`` (epoch seconds)."""
-    active = clock.active(cal, as_of)
+    as_of_seconds = cal.seconds_at(as_of)
+    active = clock.active(cal, as_of, as_of_seconds)
     minutes: list[int] = []
     in_sla = True
     missed = 0
@@ -269,7 +301,7 @@ def sla_fields(clock: SlaClock, targets: Targets, cal: Calendar, as_of: int) -> 
             pending = stage
     waited = clock.waited
     if clock.waiting_since is not None:
-        waited += cal.between(clock.waiting_since, as_of)
+        waited += max(0, as_of_seconds - clock.waiting_base)
     fields: dict[str, Any] = {
         "resolveMinutes": minutes[2],
         "resPlanMinutes": minutes[1],
@@ -312,7 +344,7 @@ def _status_text(
         return "Resolved"
     if clock.waiting_since is not None:
         return "Waiting"
-    due = cal.time_at(cal.seconds_at(clock.entered) + targets.seconds(pending) + waited)
+    due = cal.time_at(clock.base + targets.seconds(pending) + waited)
     label = ("Respond", "Resolution Plan", "Resolve")[pending]
     return f"{label} by {cal.describe(due)}"
 
@@ -326,9 +358,16 @@ def cw_ts(ts: int) -> str:
     prefix = _DAY_TEXT.get(day)
     if prefix is None:
         prefix = _DAY_TEXT[day] = date.fromordinal(_EPOCH_ORDINAL + day).isoformat() + "T"
-    hours, rest = divmod(second, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{prefix}{hours:02d}:{minutes:02d}:{seconds:02d}Z"
+    return prefix + _HOUR_MINUTE[second // 60] + _SECOND[second % 60]
+
+
+_HOUR_MINUTE = tuple(f"{m // 60:02d}:{m % 60:02d}:" for m in range(1440))
+_SECOND = tuple(f"{s:02d}Z" for s in range(60))
+
+
+def parse_ts(text: str) -> int:
+    """Epoch seconds of a ConnectWise timestamp (``Z`` or an offset)."""
+    return int(datetime.fromisoformat(str(text).replace("Z", "+00:00")).timestamp())
 
 
 def epoch(moment: datetime) -> int:

@@ -148,7 +148,7 @@ TARGETS = Targets(respond_hours=1, plan_hours=4, resolve_hours=8)
 
 
 def test_new_ticket_counts_towards_respond() -> None:
-    clock = SlaClock(entered=local(*MON, 9))
+    clock = SlaClock.start(CAL, local(*MON, 9))
     fields = sla_fields(clock, TARGETS, CAL, local(*MON, 9, 30))
     assert fields["respondMinutes"] == 30
     assert fields["isInSla"] is True
@@ -157,14 +157,14 @@ def test_new_ticket_counts_towards_respond() -> None:
 
 
 def test_unresponded_ticket_breaches_after_target() -> None:
-    clock = SlaClock(entered=local(*MON, 9))
+    clock = SlaClock.start(CAL, local(*MON, 9))
     fields = sla_fields(clock, TARGETS, CAL, local(*MON, 11))
     assert fields["isInSla"] is False
     assert fields["escalationLevel"] == 1
 
 
 def test_responded_status_records_time_and_member() -> None:
-    clock = SlaClock(entered=local(*MON, 9))
+    clock = SlaClock.start(CAL, local(*MON, 9))
     clock.on_status(CAL, "Responded", local(*MON, 9, 20), "jdoe")
     fields = sla_fields(clock, TARGETS, CAL, local(*MON, 12))
     assert fields["respondMinutes"] == 20
@@ -175,7 +175,7 @@ def test_responded_status_records_time_and_member() -> None:
 
 
 def test_resolved_status_implies_every_stage() -> None:
-    clock = SlaClock(entered=local(*MON, 9))
+    clock = SlaClock.start(CAL, local(*MON, 9))
     clock.on_status(CAL, "Resolved", local(*MON, 10), "jdoe")
     fields = sla_fields(clock, TARGETS, CAL, local(2026, 11, 20, 9))
     assert fields["slaStatus"] == "Resolved"
@@ -185,7 +185,7 @@ def test_resolved_status_implies_every_stage() -> None:
 
 
 def test_reopening_clears_the_resolution_only() -> None:
-    clock = SlaClock(entered=local(*MON, 9))
+    clock = SlaClock.start(CAL, local(*MON, 9))
     clock.on_status(CAL, "Resolved", local(*MON, 10), "jdoe")
     clock.on_status(CAL, "Responded", local(*MON, 11), "jdoe")
     fields = sla_fields(clock, TARGETS, CAL, local(*MON, 12))
@@ -195,7 +195,7 @@ def test_reopening_clears_the_resolution_only() -> None:
 
 
 def test_waiting_stops_the_clock() -> None:
-    clock = SlaClock(entered=local(*MON, 9))
+    clock = SlaClock.start(CAL, local(*MON, 9))
     clock.on_status(CAL, "Responded", local(*MON, 9, 10), "jdoe")
     clock.on_status(CAL, "NoEscalation", local(*MON, 10), "jdoe")
     waiting = sla_fields(clock, TARGETS, CAL, local(2026, 11, 17, 10))
@@ -214,6 +214,6 @@ def test_waiting_stops_the_clock() -> None:
 
 @pytest.mark.parametrize("stage", ["NotResponded", None])
 def test_non_stage_status_marks_nothing(stage: str | None) -> None:
-    clock = SlaClock(entered=local(*MON, 9))
+    clock = SlaClock.start(CAL, local(*MON, 9))
     clock.on_status(CAL, stage, local(*MON, 10), "jdoe")
     assert clock.reached == [None, None, None]
