@@ -218,7 +218,7 @@ class Lookups:
             Option(
                 id=int(r["id"]),
                 name=" ".join(p for p in (_str(r, "firstName"), _str(r, "lastName")) if p),
-                identifier=_str(r["company"], "name") if isinstance(r.get("company"), Mapping)
+                detail=_str(r["company"], "name") if isinstance(r.get("company"), Mapping)
                 else "",
             )
             for r in rows

@@ -163,6 +163,8 @@ class Option(BaseModel):
     id: int
     name: str
     identifier: str = ""
+    detail: str = ""
+    """Secondary text for the picker (a contact's company name)."""
     inactive: bool = False
     sort_order: int | None = None
     color: str = ""
