@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtGui import QImageWriter
 from PySide6.QtWidgets import QMainWindow
 
 from app.runner import AppRunner
@@ -41,8 +42,9 @@ async def capture(window: QMainWindow, path: Path, *, timeout: float = FIRST_PAG
     if image.size() != SIZE:  # high-DPI: store the logical size the README and checks expect
         image = image.scaled(SIZE, mode=Qt.TransformationMode.SmoothTransformation)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not image.save(str(path), b"PNG"):
-        raise ScreenshotError(f"Could not write {path}")
+    writer = QImageWriter(str(path), QByteArray(b"png"))
+    if not writer.write(image):
+        raise ScreenshotError(f"Could not write {path}: {writer.errorString()}")
 
 
 async def _first_page(window: QMainWindow, timeout: float) -> None:
