@@ -1,0 +1,90 @@
+"""Lookups against the sandbox: content, caching with refresh, and permission degradation."""
+
+from __future__ import annotations
+
+from psa import TicketFilters, TicketService
+from psa.sandbox import Sandbox
+from tests.psa.service.conftest import Recorder, creds, run, with_service
+
+
+def test_boards_statuses_priorities_and_members(sandbox: Sandbox) -> None:
+    async def body(svc: TicketService) -> None:
+        boards = await svc.boards()
+        assert {b.name for b in boards} == {"Help Desk", "Projects / Onsite", "Alerts",
+                                            "Escalations"}  # Legacy Support is inactive
+        desk = await svc.statuses(1)
+        assert desk[0].name == "New" and all(s.board_id == 1 for s in desk)
+        assert [s.sort_order for s in desk] == sorted(s.sort_order or 0 for s in desk)
+        assert any(s.closed for s in desk) and any(s.inactive for s in desk)
+        union = await svc.all_statuses()
+        names = [s.name.casefold() for s in union]
+        assert len(names) == len(set(names))
+        new = next(s for s in union if s.name == "New")
+        assert len(new.ids) >= 2 and new.id_on(1) == desk[0].id
+        assert "Old - Do Not Use" not in {s.name for s in union}
+        priorities = await svc.priorities()
+        assert [p.sort_order for p in priorities] == sorted(p.sort_order or 0 for p in priorities)
+        assert all(p.color for p in priorities)
+        members = await svc.members()
+        identifiers = {m.identifier for m in members}
+        assert {"dispatch", "jdoe", "jdoe2"} <= identifiers
+        assert not {"sharris", "pmartin"} & identifiers  # inactive
+        assert next(m for m in members if m.identifier == "dispatch").name == "Dana Whitfield"
+        assert svc.warnings == ()
+
+    run(with_service(creds(sandbox), body))
+
+
+def test_companies_and_contacts_search_as_you_type(sandbox: Sandbox) -> None:
+    async def body(svc: TicketService) -> None:
+        by_name = await svc.companies("o'mal")
+        assert [c.name for c in by_name] == ["O'Malley & Sons Plumbing"]
+        by_identifier = await svc.companies("omalleys")
+        assert [c.identifier for c in by_identifier] == ["OMalleySons"]
+        assert await svc.companies("x" * 60) == ()
+        company = by_name[0].id
+        contacts = await svc.contacts("", company_id=company)
+        assert contacts and all(c.detail == by_name[0].name for c in contacts)
+        first = contacts[0].name.split()[0]
+        found = await svc.contacts(first[:3].lower(), company_id=company)
+        assert contacts[0].id in {c.id for c in found}
+
+    run(with_service(creds(sandbox), body))
+
+
+def test_lookups_are_cached_until_refreshed(sandbox: Sandbox) -> None:
+    rec = Recorder()
+
+    async def body(svc: TicketService) -> None:
+        await svc.boards()
+        await svc.members()
+        rec.reset()
+        await svc.boards()
+        await svc.members()
+        assert rec.sent == []
+        await svc.boards(refresh=True)
+        assert sorted(s.path for s in rec.api()) == ["/service/boards", "/service/boards/count"]
+
+    run(with_service(creds(sandbox), body, rec))
+
+
+def test_restricted_key_degrades_with_warnings(sandbox: Sandbox) -> None:
+    async def body(svc: TicketService) -> None:
+        assert await svc.members() == ()
+        assert await svc.statuses(1) == ()
+        assert await svc.boards() == ()  # nothing seen yet
+        page = await svc.search_tickets(TicketFilters(), page_size=100)
+        seen = {(r.board_id, r.board_name) for r in page.items}
+        boards = await svc.boards()
+        assert {(b.id, b.name) for b in boards} == seen and boards
+        priorities = await svc.priorities()
+        assert {p.id for p in priorities} == {r.priority_id for r in page.items}
+        areas = {w.area: w for w in svc.warnings}
+        assert set(areas) == {"members", "statuses", "boards", "priorities"}
+        assert "Member Maintenance" in areas["members"].permission
+        assert "Table Setup" in areas["boards"].permission
+        assert "seen" in areas["boards"].message
+        # Contacts and companies are in the restricted role: they still work.
+        assert await svc.companies("o'mal")
+
+    run(with_service(creds(sandbox, "restricted"), body))
