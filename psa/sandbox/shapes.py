@@ -66,7 +66,7 @@ _LEAN_DROP: dict[str, frozenset[str]] = {
                             "defaultContact"}),
     "contacts": frozenset({"site", "title", "defaultPhoneType", "defaultPhoneExtension",
                            "communicationItems", "types", "mobileGuid"}),
-    "boards": frozenset({"location", "department", "workRole", "workType", "billTime",
+    "boards": frozenset({"workRole", "workType", "billTime",
                          "billExpense", "billProduct", "autoCloseStatus", "notifyEmailFrom",
                          "notifyEmailFromName", "problemSort", "resolutionSort",
                          "internalAnalysisSort", "allSort", "percentageCalculation",

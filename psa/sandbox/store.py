@@ -165,20 +165,20 @@ class Store:
 
     def system_info(self) -> dict[str, Any]:
         return {
-            "version": VERSION, "isCloud": True, "serverTimeZone": "Eastern Standard Time",
+            "version": VERSION, "isCloud": False, "serverTimeZone": "Eastern Standard Time",
             "licenseBits": [{"name": "Service", "activeFlag": True},
                             {"name": "Project", "activeFlag": True}],
-            "cloudRegion": "NA",
         }
 
     def company_info(self, company_id: str) -> dict[str, Any] | None:
-        """``/login/companyinfo/{id}``: only company ``sandbox`` exists (case-insensitive)."""
+        """``/login/companyinfo/{id}``: only company ``sandbox`` exists (case-insensitive).
+        The sandbox presents itself as an on-premises server (``IsCloud`` false)."""
         if company_id.casefold() != "sandbox":
             return None
         return {
             "CompanyName": self.ref.companies[0]["name"], "Codebase": "v4_6_release/",
             "VersionCode": "v2025.8", "VersionNumber": "v4.6.12345", "CompanyID": "sandbox",
-            "IsCloud": True, "SiteUrl": urlsplit(self.api_base).netloc,
+            "IsCloud": False, "SiteUrl": urlsplit(self.api_base).netloc,
         }
 
     # --- mutations (each takes the lock; the editors do the work) -------------------------
