@@ -1,0 +1,203 @@
+"""The ticket table view: compact rows, Enter opens, header sorts and remembers its columns."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QByteArray,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QKeyEvent, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QMenu,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
+from typing_extensions import override
+
+from ui.tickets.ticket_table_model import HEADERS, Column, RowRole, TicketTableModel
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+DEFAULT_WIDTHS: dict[Column, int] = {
+    Column.ID: 64,
+    Column.SUMMARY: 380,
+    Column.COMPANY: 170,
+    Column.BOARD: 110,
+    Column.STATUS: 130,
+    Column.PRIORITY: 150,
+    Column.OWNER: 130,
+    Column.AGE: 64,
+    Column.UPDATED: 84,
+    Column.SLA: 140,
+}
+_ALWAYS_SHOWN = {Column.ID, Column.SUMMARY}
+
+
+class _RowDelegate(QStyledItemDelegate):
+    """Draws the "changed since you last looked" mark: an accent bar at the row's left edge."""
+
+    @override
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        super().paint(painter, option, index)
+        view = self.parent()
+        if not isinstance(view, QTableView):
+            return
+        if view.horizontalHeader().visualIndex(index.column()) != _first_visible(view):
+            return
+        model = index.model()
+        if not isinstance(model, TicketTableModel):
+            return
+        row = model.row_at(index.row())
+        # Asked of our model directly: painting must not round-trip through QVariant.
+        if row is not None and model.is_changed(row.id):
+            rect = option.rect
+            painter.fillRect(rect.x(), rect.y() + 2, 3, rect.height() - 4,
+                             option.palette.color(QPalette.ColorRole.Highlight))
+
+
+def _first_visible(view: QTableView) -> int:
+    header = view.horizontalHeader()
+    for visual in range(header.count()):
+        if not header.isSectionHidden(header.logicalIndex(visual)):
+            return visual
+    return 0
+
+
+class TicketTableView(QTableView):
+    """A dense, keyboard-first table. Header clicks only ask (`sort_requested`)."""
+
+    ticket_activated = Signal(int)
+    sort_requested = Signal(object, object)  # Column, Qt.SortOrder
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ticketTable")
+        self.setAccessibleName("Tickets")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setShowGrid(False)
+        self.setCornerButtonEnabled(False)
+        self.setTabKeyNavigation(False)  # Tab leaves the table, as users expect of a list
+        self.setItemDelegate(_RowDelegate(self))
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        rows = self.verticalHeader()
+        rows.setVisible(False)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._on_header_menu_requested)
+        header.sectionClicked.connect(self._on_header_section_clicked)
+        self.doubleClicked.connect(self._on_double_clicked)
+
+    # -- columns ------------------------------------------------------------------------------
+    def apply_default_columns(self) -> None:
+        """Default widths, order and visibility."""
+        header = self.horizontalHeader()
+        for column in Column:
+            header.moveSection(header.visualIndex(column), column)
+            header.setSectionHidden(column, False)
+            header.resizeSection(column, DEFAULT_WIDTHS[column])
+
+    def save_columns(self) -> QByteArray:
+        """Order, widths and visibility (QHeaderView's own state format)."""
+        return self.horizontalHeader().saveState()
+
+    def restore_columns(self, state: QByteArray | bytes | None) -> bool:
+        """Restore saved column state; defaults when there is none or it does not fit."""
+        header = self.horizontalHeader()
+        if state and header.restoreState(QByteArray(state)) and header.count() == len(Column):
+            for column in _ALWAYS_SHOWN:
+                header.setSectionHidden(column, False)
+            return True
+        self.apply_default_columns()
+        return False
+
+    def show_sort(self, column: Column | None, order: Qt.SortOrder) -> None:
+        """Put the header's sort arrow on a column (None: no arrow)."""
+        header = self.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(-1 if column is None else int(column), order)
+        header.blockSignals(False)
+
+    def column_actions(self) -> list[QAction]:
+        """Checkable show/hide actions, one per column (for the View menu and header menu)."""
+        header = self.horizontalHeader()
+        actions = []
+        for column in Column:
+            action = QAction(HEADERS[column] if column != Column.ID else "# (ticket number)", self)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.setEnabled(column not in _ALWAYS_SHOWN)
+            action.toggled.connect(
+                lambda shown, c=column: header.setSectionHidden(c, not shown)
+            )
+            actions.append(action)
+        return actions
+
+    def _on_header_menu_requested(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        for action in self.column_actions():
+            action.setParent(menu)
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction("Reset columns", self.apply_default_columns)
+        menu.popup(self.horizontalHeader().mapToGlobal(pos))
+
+    def _on_header_section_clicked(self, section: int) -> None:
+        header = self.horizontalHeader()
+        if header.sortIndicatorSection() == section:
+            # QHeaderView already flipped the indicator on this click.
+            order = header.sortIndicatorOrder()
+        else:
+            order = Qt.SortOrder.AscendingOrder
+        self.sort_requested.emit(Column(section), order)
+
+    # -- activation ---------------------------------------------------------------------------
+    def current_ticket_id(self) -> int | None:
+        """The selected ticket's id."""
+        index = self.currentIndex()
+        if not index.isValid():
+            return None
+        row = self.model().data(index, RowRole)
+        return int(row.id) if row is not None else None
+
+    def select_row(self, row: int) -> None:
+        """Make a row current and selected, keeping the current column."""
+        column = max(self.currentIndex().column(), 0)
+        self.setCurrentIndex(self.model().index(row, column))
+
+    @override
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            ticket_id = self.current_ticket_id()
+            if ticket_id is not None:
+                self.ticket_activated.emit(ticket_id)
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        row = self.model().data(index, RowRole)
+        if row is not None:
+            self.ticket_activated.emit(int(row.id))
