@@ -258,7 +258,8 @@ def test_note_with_a_status_change_in_one_action(fresh: Sandbox) -> None:
     bad, good = service(fresh, body)
     assert bad.note.internal and bad.ticket is None
     assert bad.status_error and "not valid on board Help Desk" in bad.status_error
-    assert good.ticket is not None and good.ticket.status_id == resolved and good.status_error is None
+    assert good.ticket is not None and good.ticket.status_id == resolved
+    assert good.status_error is None
     assert ticket(fresh, t["id"])["status"]["id"] == resolved
 
 
