@@ -129,4 +129,5 @@ async def probe_all(creds: Credentials) -> list[ProbeResult]:
         seconds = await asyncio.gather(
             *(_run(p, client) for p in _ticket_probes(ticket_id, board_id))
         )
-    return [*firsts, *seconds]
+    order = {"Service Desk": 0, "System": 1, "Companies": 2}
+    return sorted([*firsts, *seconds], key=lambda r: (order.get(r.module, 9), r.action))
