@@ -1,0 +1,74 @@
+"""Offline Quick Create parser: per-field accuracy on the test corpus of MSP e-mails.
+
+Run from the repository root: ``python bench/intake_offline_accuracy.py [-v]`` (``-v`` lists the
+misses). Also times narrowing against a synthetic catalog of 3,000 companies.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from psa.intake.catalog import CompanyEntry, ContactEntry, IntakeCatalog  # noqa: E402
+from psa.intake.match import narrow  # noqa: E402
+from tests.psa.intake.corpus_eval import FIELDS, evaluate, load_cases, load_catalog  # noqa: E402
+
+
+def big_catalog(base: IntakeCatalog, companies: int = 3000) -> IntakeCatalog:
+    """The corpus catalog plus synthetic companies (three contacts each)."""
+    words = ("Acme Apex Beacon Cedar Delta Ember Falcon Granite Harbor Iron Juniper Keystone "
+             "Lumen Maple Nova Orbit Pioneer Quartz Ridge Summit Trident Unity Vertex Willow "
+             "Zenith").split()
+    trades = ("Dental Logistics Legal Realty Plumbing Roofing Insurance Imaging Pediatrics "
+              "Marine Brewing Studios Accounting Veterinary Fitness Bakery").split()
+    extra_companies = list(base.companies)
+    extra_contacts = list(base.contacts)
+    for n in range(companies):
+        company_id = 10_000 + n
+        name = f"{words[n % len(words)]} {words[(n // 7) % len(words)]} {trades[n % len(trades)]}"
+        domain = f"{name.replace(' ', '').lower()}{n}.com"
+        extra_companies.append(CompanyEntry(id=company_id, identifier=f"C{n}", name=name,
+                                            domains=(domain,)))
+        for k in range(3):
+            extra_contacts.append(ContactEntry(
+                id=100_000 + n * 3 + k, company_id=company_id, first_name=f"Person{k}",
+                last_name=f"Surname{n}", email=f"p{k}@{domain}"))
+    return base.model_copy(update={"companies": tuple(extra_companies),
+                                   "contacts": tuple(extra_contacts)})
+
+
+def main() -> None:
+    catalog = load_catalog()
+    started = time.perf_counter()
+    score = evaluate(catalog)
+    elapsed = time.perf_counter() - started
+    print(f"Offline parser on {score.total} corpus messages "
+          f"({len(catalog.companies)} companies, {len(catalog.contacts)} contacts):")
+    for name in FIELDS:
+        print(f"  {name:<9} {score.hits[name]:>3}/{score.total}  {score.accuracy(name):6.1%}")
+    print(f"  time: {elapsed * 1000 / score.total:.1f} ms per message")
+    if "-v" in sys.argv:
+        print("misses:")
+        for line in score.misses:
+            print("  " + line)
+    large = big_catalog(catalog)
+    started = time.perf_counter()
+    large.index  # noqa: B018 - build the index once, as the app does per catalog
+    built = time.perf_counter() - started
+    texts = [c["text"] for c in load_cases()]
+    started = time.perf_counter()
+    for text in texts:
+        narrow(text, large)
+    per = (time.perf_counter() - started) / len(texts)
+    print(f"Narrowing with {len(large.companies)} companies / {len(large.contacts)} contacts: "
+          f"index {built * 1000:.0f} ms once, {per * 1000:.1f} ms per message")
+    offline = evaluate(large)
+    print("Accuracy with the large catalog: " + ", ".join(
+        f"{name} {offline.accuracy(name):.1%}" for name in FIELDS))
+
+
+if __name__ == "__main__":
+    main()

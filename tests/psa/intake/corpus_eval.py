@@ -1,0 +1,97 @@
+"""The offline-parser corpus: loading it and scoring the parser field by field."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from psa.intake.catalog import IntakeCatalog
+from psa.intake.draft import TicketDraft
+from psa.intake.offline import parse_offline
+
+CORPUS_DIR = Path(__file__).parent / "corpus"
+FIELDS = ("company", "contact", "board", "priority", "summary")
+
+
+def load_catalog() -> IntakeCatalog:
+    return IntakeCatalog.model_validate_json((CORPUS_DIR / "catalog.json").read_text("utf-8"))
+
+
+def load_cases() -> list[dict[str, Any]]:
+    cases: list[dict[str, Any]] = json.loads((CORPUS_DIR / "emails.json").read_text("utf-8"))
+    return cases
+
+
+@dataclass
+class Score:
+    """Per-field hits over the corpus and the misses, for printing."""
+
+    total: int = 0
+    hits: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
+    misses: list[str] = field(default_factory=list)
+
+    def accuracy(self, name: str) -> float:
+        return self.hits[name] / self.total if self.total else 0.0
+
+
+def _company_id(catalog: IntakeCatalog, identifier: str | None) -> int | None:
+    if identifier is None:
+        return None
+    return next(c.id for c in catalog.companies if c.identifier == identifier)
+
+
+def _contact_ids(catalog: IntakeCatalog, emails: list[str]) -> set[int | None]:
+    wanted = {e.casefold() for e in emails}
+    return {c.id for c in catalog.contacts if c.email.casefold() in wanted}
+
+
+def check(case: dict[str, Any], draft: TicketDraft, catalog: IntakeCatalog) -> dict[str, bool]:
+    """Which fields of ``draft`` are right for ``case``."""
+    expected = case["expected"]
+    contact_emails = [expected["contact"], *expected.get("contact_also", [])]
+    contact_ok = (
+        draft.contact_id is None if expected["contact"] is None
+        else draft.contact_id in _contact_ids(catalog, [e for e in contact_emails if e])
+    )
+    board = catalog.board(draft.board_id)
+    priority = catalog.priority(draft.priority_id)
+    summary = draft.summary.casefold()
+    return {
+        "company": draft.company_id == _company_id(catalog, expected["company"]),
+        "contact": contact_ok,
+        "board": board is not None and board.name == expected["board"],
+        "priority": priority is not None and priority.name == expected["priority"],
+        "summary": bool(summary) and all(k.casefold() in summary
+                                         for k in expected["summary_keywords"]),
+    }
+
+
+def evaluate(catalog: IntakeCatalog | None = None) -> Score:
+    catalog = catalog or load_catalog()
+    score = Score()
+    for case in load_cases():
+        draft = parse_offline(case["text"], catalog)
+        score.total += 1
+        for name, ok in check(case, draft, catalog).items():
+            score.hits[name] += ok
+            if not ok:
+                score.misses.append(f"{case['id']}: {name} -> {_shown(name, draft, catalog)}")
+    return score
+
+
+def _shown(name: str, draft: TicketDraft, catalog: IntakeCatalog) -> str:
+    if name == "company":
+        company = catalog.company(draft.company_id)
+        return company.name if company else "(none)"
+    if name == "contact":
+        contact = catalog.contact(draft.contact_id)
+        return contact.name if contact else "(none)"
+    if name == "board":
+        board = catalog.board(draft.board_id)
+        return board.name if board else "(none)"
+    if name == "priority":
+        priority = catalog.priority(draft.priority_id)
+        return priority.name if priority else "(none)"
+    return repr(draft.summary)
