@@ -133,6 +133,10 @@ class _Generator:
             "department": shared["department"],
         }
         self.constants3 = {"sla": shared["sla"], "requestForChangeFlag": False}
+        self.configs_by_kind: dict[tuple[int, str], list[int]] = {}
+        for config in ref.configurations:
+            key = (config["company"]["id"], config["type"]["name"])
+            self.configs_by_kind.setdefault(key, []).append(config["id"])
         self.fields_of = [_placeholders(t.summary + t.description) for t in TEMPLATES]
 
     def _prepare(self, key: str) -> _Prepared:
@@ -325,8 +329,7 @@ class _Generator:
             t["closedDate"] = _cw(closed_at)
         clock = self.out.clocks[tid]
         t.update(sla_fields(clock, self.ref.targets[t.pop("_priority")], self.cal, last))
-        entered_by = {"Email Connector": "EmailConnector", "Portal": "Portal",
-                      "Monitoring": "RMMIntegration"}.get(source, actor)
+        entered_by = _ENTERED_BY.get(source, actor)
         base = self.base + str(tid)
         t["_info"] = {
             "lastUpdated": _cw(last), "updatedBy": actor if last > entered else entered_by,
@@ -400,7 +403,7 @@ class _Generator:
         if roll < 0.02:
             t["parentTicketId"] = previous
             parent["hasChildTicket"] = True
-        elif roll < 0.03 and status["closedStatus"] and not parent.get("mergedParentTicket"):
+        elif roll < 0.06 and status["closedStatus"] and not parent.get("mergedParentTicket"):
             t["mergedParentTicket"] = {
                 "id": previous, "summary": parent["summary"],
                 "_info": {"ticket_href": self.base + str(previous)},
@@ -411,12 +414,14 @@ class _Generator:
     def _attach_configs(self, t: dict[str, Any], kind: str | None, cid: int) -> None:
         if kind is None or self.rng.random() > 0.65:
             return
-        matching = [c["id"] for c in self.ref.configs_of[cid] if c["type"]["name"] == kind]
+        matching = self.configs_by_kind.get((cid, kind), ())
         if matching:
             self.out.configs[t["id"]] = (matching[int(self.rng.random() * len(matching))],)
 
 
 _cw = cw_ts
+_ENTERED_BY = {"Email Connector": "EmailConnector", "Portal": "Portal",
+               "Monitoring": "RMMIntegration"}
 _WORDS: dict[str, tuple[str, ...]] = {
     "floor": FLOORS, "printer": PRINTERS, "weekday": WEEKDAY_NAMES, "role": ROLES,
     "model": FIREWALL_MODELS,
