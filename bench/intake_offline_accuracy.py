@@ -12,18 +12,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from psa.intake.catalog import CompanyEntry, ContactEntry, IntakeCatalog  # noqa: E402
-from psa.intake.match import narrow  # noqa: E402
-from tests.psa.intake.corpus_eval import FIELDS, evaluate, load_cases, load_catalog  # noqa: E402
+from psa.intake.catalog import CompanyEntry, ContactEntry, IntakeCatalog
+from psa.intake.match import narrow
+from tests.psa.intake.corpus_eval import FIELDS, evaluate, load_cases, load_catalog
 
 
 def big_catalog(base: IntakeCatalog, companies: int = 3000) -> IntakeCatalog:
     """The corpus catalog plus synthetic companies (three contacts each)."""
-    words = ("Acme Apex Beacon Cedar Delta Ember Falcon Granite Harbor Iron Juniper Keystone "
-             "Lumen Maple Nova Orbit Pioneer Quartz Ridge Summit Trident Unity Vertex Willow "
-             "Zenith").split()
-    trades = ("Dental Logistics Legal Realty Plumbing Roofing Insurance Imaging Pediatrics "
-              "Marine Brewing Studios Accounting Veterinary Fitness Bakery").split()
+    words = ("Acme", "Apex", "Beacon", "Cedar", "Delta", "Ember", "Falcon", "Granite", "Harbor",
+             "Iron", "Juniper", "Keystone", "Lumen", "Maple", "Nova", "Orbit", "Pioneer",
+             "Quartz", "Ridge", "Summit", "Trident", "Unity", "Vertex", "Willow", "Zenith")
+    trades = ("Dental", "Logistics", "Legal", "Realty", "Plumbing", "Roofing", "Insurance",
+              "Imaging", "Pediatrics", "Marine", "Brewing", "Studios", "Accounting",
+              "Veterinary", "Fitness", "Bakery")
     extra_companies = list(base.companies)
     extra_contacts = list(base.contacts)
     for n in range(companies):

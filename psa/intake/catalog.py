@@ -11,16 +11,24 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from psa.intake.text import GENERIC_WORDS, fold, fold_words, name_tokens, similarity, trigrams
+from psa.intake.text import (
+    GENERIC_WORDS,
+    fold,
+    fold_words,
+    name_tokens,
+    similarity,
+    trigrams,
+    word_set,
+)
 
 _FROZEN = ConfigDict(frozen=True, extra="ignore")
 
 # Mail providers whose domain says nothing about the sender's company.
-FREE_MAIL_DOMAINS = frozenset(
+FREE_MAIL_DOMAINS = word_set(
     "gmail.com googlemail.com outlook.com hotmail.com live.com msn.com yahoo.com ymail.com "
     "icloud.com me.com mac.com aol.com comcast.net att.net verizon.net sbcglobal.net "
     "bellsouth.net cox.net charter.net spectrum.net protonmail.com proton.me gmx.com mail.com "
-    "zoho.com yandex.com".split()
+    "zoho.com yandex.com"
 )
 
 
@@ -207,8 +215,8 @@ class CatalogIndex:
                 self.alias_companies[fold(company.identifier).replace(" ", "")].add(company.id)
             if len(words) > 1:
                 self.alias_companies["".join(words)].add(company.id)
-            for domain in company.domains:
-                domain = domain.casefold().removeprefix("www.").lstrip("@")
+            for raw in company.domains:
+                domain = raw.casefold().removeprefix("www.").lstrip("@")
                 if domain and domain not in FREE_MAIL_DOMAINS:
                     self.domain_companies[domain].add(company.id)
                     stem = fold_words(domain.rsplit(".", 1)[0])

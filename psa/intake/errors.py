@@ -4,6 +4,7 @@ Every error leaves the form usable and the offline parser available (``offline_o
 never contain the API key or the pasted text: they are shown in the UI and may be logged.
 """
 
+# ruff: noqa: N818  (the names read as what happened, like psa.connectwise.errors)
 from __future__ import annotations
 
 
@@ -35,7 +36,8 @@ class PermissionRefused(IntakeError):
 
 
 class RateLimited(IntakeError):
-    default = "Claude's rate limit was reached (429). Wait a minute and try again, or parse offline."
+    default = ("Claude's rate limit was reached (429). Wait a minute and try again, or parse "
+               "offline.")
 
     def __init__(self, message: str | None = None, *, status: int | None = 429,
                  retry_after: float | None = None) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -79,7 +80,7 @@ class Candidates(BaseModel):
     def best_contact(self, company_id: int | None, catalog: IntakeCatalog) -> Match | None:
         """The leading contact of ``company_id`` (any company when None)."""
         pool = [m for m in self.contacts if company_id is None
-                or (c := catalog.contact(m.id)) is not None and c.company_id == company_id]
+                or ((c := catalog.contact(m.id)) is not None and c.company_id == company_id)]
         return _clear_leader(pool)
 
 
@@ -110,9 +111,9 @@ class _Scores:
 
     def matches(self, limit: int) -> tuple[Match, ...]:
         scored = []
-        for key, (score, reason) in self.best.items():
-            if len(self.signals.get(key, ())) > 1:
-                score = min(1.0, score + 0.05)  # corroboration: two kinds of evidence agree
+        for key, (raw, reason) in self.best.items():
+            # Corroboration: two kinds of evidence agreeing count a little more than one.
+            score = min(1.0, raw + 0.05) if len(self.signals.get(key, ())) > 1 else raw
             if score >= WEAK:
                 scored.append(Match(id=key, score=round(score, 3), reason=reason))
         scored.sort(key=lambda m: (-m.score, m.id))
@@ -252,7 +253,8 @@ def _name_score(
             seen[word] = max(seen.get(word, 0.0), sim)
             if word not in GENERIC_WORDS and index.word_companies.get(word) == {company_id}:
                 proper = proper or _proper(token, previous)
-            sims = _run(index, words, offset, significant, position, cache)
+            sims = _run(index, words, offset=offset, tokens=significant, position=position,
+                        cache=cache)
             covered = sum(weights[w] * s for w, s in zip(words[offset:], sims, strict=False))
             best_run = max(best_run, covered)
             if offset == 0 and len(sims) == len(words):
@@ -284,7 +286,7 @@ def _token_fits(index: CatalogIndex, token: str, word: str,
 
 
 def _run(
-    index: CatalogIndex, words: tuple[str, ...], offset: int, tokens: list[Token],
+    index: CatalogIndex, words: tuple[str, ...], *, offset: int, tokens: list[Token],
     position: int, cache: dict[str, list[tuple[str, float]]],
 ) -> list[float]:
     """Similarities of the name's words found in a row from ``offset``; abbreviations count a
@@ -307,7 +309,7 @@ def _match_contact_names(
     index: CatalogIndex, tokens: list[Token], companies: _Scores, contacts: _Scores
 ) -> None:
     """"First Last" pairs, with a little tolerance for typos in the surname."""
-    for first, last in zip(tokens, tokens[1:], strict=False):
+    for first, last in pairwise(tokens):
         firsts = index.first_contacts.get(first.word)
         if not firsts:
             continue
@@ -395,7 +397,7 @@ def _match_members(
 ) -> _Scores:
     members = _Scores()
     words = [t.word for t in tokens]
-    pairs = {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+    pairs = {f"{a} {b}" for a, b in pairwise(words)}
     addresses = {f"{local}@{domain}" for local, domain in emails}
     for member in catalog.members:
         if member.inactive:

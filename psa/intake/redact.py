@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from psa.intake.blocks import cut_blocks
+from psa.intake.text import word_set
 
 _FROM_LINE = re.compile(r"^\s*\**from\**\s*:", re.IGNORECASE)
 
@@ -105,11 +106,11 @@ _CARD = re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")
 _LONG_TOKEN = re.compile(r"(?<![\w@/.:\-])[A-Za-z0-9+/_\-=]{24,}(?![\w@/.\-])")
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 # Words that follow "password is" in ordinary complaints; they are not passwords.
-_NOT_A_VALUE = frozenset(
+_NOT_A_VALUE = word_set(
     "expired wrong incorrect invalid not correct locked required changed reset the a an same "
     "still being working too in on for and or saved expiring expire expires going now no "
     "prompt field box blank empty also just really about case sensitive wrong. incorrect. "
-    "something again correct, different it this that my your our their his her".split()
+    "something again correct, different it this that my your our their his her"
 )
 _TRAILING = ",.;:)]}\"'"
 

@@ -36,7 +36,8 @@ _URGENCY: dict[Urgency, tuple[re.Pattern[str], ...]] = {
         r"\b(?:is|are|was|were|went|been|goes|keeps? going)\s+(?:completely\s+|totally\s+|all\s+)?"
         r"down\b",
         rf"\b{_NOUNS}\s+(?:(?:is|are)\s+)?(?:completely\s+|totally\s+)?down\b",
-        r"\boutage\b", r"\bemergency\b", r"\bransom(?:ware)?\b", r"\bfiles? (?:are |were )?encrypted\b",
+        r"\boutage\b", r"\bemergency\b", r"\bransom(?:ware)?\b",
+        r"\bfiles? (?:are |were )?encrypted\b",
         r"\bhacked\b", r"\bbreach(?:ed)?\b", r"\bno ?(?:body|one) (?:can|is able)\b",
         r"\b(?:whole|entire) (?:office|company|building|staff|team|practice|clinic|firm)\b",
         r"\ball (?:users|staff|employees|computers|terminals|workstations)\b",
@@ -93,20 +94,20 @@ _BOARD: dict[BoardKind, tuple[tuple[re.Pattern[str], int], ...]] = {
                 r"firewall|switch|tv|printer)\b", r"\bquote\b", r"\bbeeping\b")),
     ) for p in ps),
 }
-_BOARD_NAMES: dict[BoardKind, tuple[str, ...]] = {
+_BOARD_NAMES: dict[str, tuple[str, ...]] = {
     "alerts": ("alert", "monitor", "noc", "rmm"),
     "escalations": ("escalat", "tier 2", "tier 3", "engineering"),
     "onsite": ("onsite", "on site", "on-site", "project", "field"),
     "helpdesk": ("help desk", "helpdesk", "service desk", "support", "service"),
 }
-_PRIORITY_NAMES: dict[Urgency, tuple[str, ...]] = {
+_PRIORITY_NAMES: dict[str, tuple[str, ...]] = {
     "critical": ("emergency", "critical", "urgent", "priority 1", "p1", "sev 1"),
     "high": ("high", "quick", "priority 2", "p2"),
     "normal": ("normal", "medium", "standard", "priority 3", "p3"),
     "low": ("low", "scheduled", "maintenance", "priority 4", "p4"),
     "project": ("project", "priority 5", "p5"),
 }
-_URGENCY_RANK: dict[Urgency, int] = {"critical": 0, "high": 1, "normal": 2, "low": 3,
+_URGENCY_RANK: dict[str, int] = {"critical": 0, "high": 1, "normal": 2, "low": 3,
                                      "project": 4}
 # Everyday words for the type names MSP boards commonly use.
 _TYPE_WORDS: dict[str, tuple[str, ...]] = {
@@ -166,11 +167,11 @@ def board_kind(text: str) -> Hint:
 def board_for(kind: str, catalog: IntakeCatalog) -> BoardEntry | None:
     """The active board whose name fits ``kind``; the default board for the help desk."""
     boards = catalog.active_boards()
-    names = _BOARD_NAMES.get(kind, ())  # type: ignore[call-overload]
+    names = _BOARD_NAMES.get(kind, ())
     for board in boards:
-        if any(n in board.name.casefold() for n in names):
-            if kind != "helpdesk" or catalog.default_board_id is None:
-                return board
+        fits = any(n in board.name.casefold() for n in names)
+        if fits and (kind != "helpdesk" or catalog.default_board_id is None):
+            return board
     if kind == "helpdesk":
         default = catalog.board(catalog.default_board_id)
         if default is not None and not default.inactive:
@@ -186,13 +187,13 @@ def priority_for(level: str, catalog: IntakeCatalog) -> PriorityEntry | None:
         return None
     for priority in ranked:
         name = priority.name.casefold()
-        names = _PRIORITY_NAMES.get(level, ())  # type: ignore[call-overload]
+        names = _PRIORITY_NAMES.get(level, ())
         if any(re.search(rf"\b{re.escape(n)}\b", name) for n in names):
             return priority
     if level == "normal":
         default = catalog.priority(catalog.default_priority_id)
         return default or next((p for p in ranked if p.is_default), ranked[len(ranked) // 2])
-    rank = _URGENCY_RANK.get(level, 2)  # type: ignore[call-overload]
+    rank = _URGENCY_RANK.get(level, 2)
     return ranked[min(rank, len(ranked) - 1)]
 
 

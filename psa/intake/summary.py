@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from psa.intake.blocks import HEADER
 from psa.intake.draft import SUMMARY_MAX
-from psa.intake.text import clip
+from psa.intake.text import clip, word_set
 
 _SUBJECT = re.compile(r"(?im)^\s*\**subject\**\s*:\s*(?P<subject>.+?)\s*$")
 _REPLY_PREFIX = re.compile(r"^(?:(?:re|fw|fwd|aw|wg|tr)\s*:\s*)+", re.IGNORECASE)
@@ -51,7 +51,7 @@ _URGENT_PREFIX = re.compile(
     r"^\s*(?:urgent|asap|important|emergency|high priority|critical)\b\s*[-:!–—]+\s*",
     re.IGNORECASE,
 )
-_ABBREVIATIONS = frozenset("dr mr mrs ms st no vs etc eg ie approx jr sr inc co".split())
+_ABBREVIATIONS = word_set("dr mr mrs ms st no vs etc eg ie approx jr sr inc co")
 _PREFIX_SEGMENT = re.compile(r"^\s*([\w'&. ]{2,40}?)\s+[-–—]\s+(?=\S)")
 _METADATA = re.compile(
     r"^\s*(?:portal ticket|submitted by|company|client|customer|site|device|contact|phone|"
@@ -112,7 +112,9 @@ def _clean_sentence(sentence: str) -> str:
 def sentences(lines: list[str]) -> list[str]:
     out = []
     for line in lines:
-        if not line.strip() or _METADATA.match(line) and not line.lower().startswith("description"):
+        if not line.strip() or (
+            _METADATA.match(line) and not line.lower().startswith("description")
+        ):
             continue
         out.extend(split_sentences(line.strip()))
     return out

@@ -12,20 +12,25 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _WORD = re.compile(r"[0-9A-Za-zÀ-ÖØ-öø-ÿ]+(?:['’][A-Za-zÀ-ÖØ-öø-ÿ]+)*")
 _SENTENCE_END = ".!?\n:;|-–—(["
 
+
+
+def word_set(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text`` (keeps long word lists readable)."""
+    return frozenset(text.split())
+
+
 # Words that never identify a company or a person on their own.
-STOPWORDS = frozenset(
+STOPWORDS = word_set(
     "a an and the of for at in on to by with from or is are was be it its this that our we you "
-    "your my me i us they them he she his her our there here de la le".split()
+    "your my me i us they them he she his her our there here de la le"
 )
 # Legal suffixes carry no identity: "Litware Accounting, LLC" is "Litware Accounting".
-LEGAL_SUFFIXES = frozenset(
-    "llc inc co corp ltd pllc pa pc lp llp plc incorporated limited gmbh".split()
-)
+LEGAL_SUFFIXES = word_set("llc inc co corp ltd pllc pa pc lp llp plc incorporated limited gmbh")
 # Business words shared by many customers: they count, but much less than a distinctive word.
-GENERIC_WORDS = frozenset(
+GENERIC_WORDS = word_set(
     "group company services service solutions partners associates holdings enterprises "
     "international systems consulting corporation industries global management center centre "
-    "office offices inc team agency studio studios works llp firm".split()
+    "office offices inc team agency studio studios works llp firm"
 )
 
 
