@@ -8,11 +8,13 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app.demo import DEMO_KEYS
+from app.demo import DEMO_KEYS, SANDBOX_CHILD_FLAG
 from app.errors import ErrorHook, Scrubber, close_logging, setup_logging
 from app.profile import Profile, choose_profile
 from app.secrets import InMemoryStore, KeyringStore, SecretStore
 from app.session import WindowFactory
+
+LINK_SCHEME = "dispatch-desk:"
 
 
 def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
@@ -51,7 +53,13 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     parser.add_argument(
         "--sandbox-url", metavar="URL", help="demo against a sandbox already running at URL"
     )
-    return parser.parse_known_args(list(argv))
+    parser.add_argument("--view", metavar="NAME", help="open the saved view called NAME")
+    parser.usage = "%(prog)s [options] [dispatch-desk://tickets?…]"
+    args, rest = parser.parse_known_args(list(argv))
+    # A link arrives as a bare argument (how Windows starts a URL-protocol handler).
+    links = [a for a in rest if a.lower().startswith(LINK_SCHEME)]
+    args.link = links[-1] if links else None
+    return args, [a for a in rest if a not in links]
 
 
 def main(
@@ -65,7 +73,12 @@ def main(
     ``secret_store`` builds the real store (never called by the demo); ``window_factory``
     replaces the main window (tests).
     """
-    args, qt_args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == [SANDBOX_CHILD_FLAG]:  # the frozen app has no "python -m psa.sandbox"
+        from psa.sandbox.__main__ import main as sandbox_main
+
+        return sandbox_main(argv[1:])
+    args, qt_args = parse_args(argv)
     if args.sandbox_url and not args.demo:
         args.demo = True
     profile = choose_profile(profile_dir=args.profile, demo=args.demo)
@@ -130,7 +143,13 @@ def _run(
     secrets: SecretStore = InMemoryStore() if args.demo else secret_store()
     book = ConnectionBook(ConnectionSettings(settings), secrets)
     runner = AppRunner(app)
-    options = DeskOptions(demo=args.demo, demo_key=args.demo_key, sandbox_url=args.sandbox_url)
+    options = DeskOptions(
+        demo=args.demo,
+        demo_key=args.demo_key,
+        sandbox_url=args.sandbox_url,
+        link=args.link,
+        view=args.view,
+    )
     desk = Desk(
         runner=runner,
         profile=profile,

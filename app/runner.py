@@ -101,6 +101,7 @@ class AppRunner:
             return 1
 
     async def _main(self, start: StartFn) -> int:
+        loop = asyncio.get_running_loop()
         try:
             await start(self)
             await self.quit_event.wait()
@@ -108,6 +109,11 @@ class AppRunner:
             log.exception("Start-up failed")
             self.exit_code = self.exit_code or 1
         finally:
+            # Qt's own quit closes every window, and a close can request our quit while Qt
+            # is leaving its loop; qasync then still runs callbacks, without a running loop.
+            # Defer the shutdown until run() has re-entered the loop.
+            while not loop.is_running():
+                await asyncio.sleep(0)
             await self.shutdown.run()
         return self.exit_code
 

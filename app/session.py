@@ -27,13 +27,9 @@ WindowFactory = Callable[..., QMainWindow]
 
 
 def default_window_factory() -> WindowFactory:
-    """U2's MainWindow when present, else the placeholder (deleted once it lands)."""
-    try:
-        from ui.main_window import MainWindow
-    except ImportError:
-        from app.placeholder_window import PlaceholderMainWindow
+    """ui.main_window.MainWindow, imported when first needed (it pulls in psa)."""
+    from ui.main_window import MainWindow
 
-        return PlaceholderMainWindow
     factory: WindowFactory = MainWindow
     return factory
 

@@ -20,12 +20,12 @@ from app.profile import Profile, temporary_profile
 from app.runner import AppRunner, Phase
 from app.session import Session, WindowFactory, default_window_factory, gated_transport
 from app.settings import SavedConnection, open_settings
-from ui.connection.connection_dialog import ConnectionDialog, ConnectionFields
 from ui.connection.connection_menu import ConnectionChoice, ConnectionMenu
 from ui.error_notice import ErrorNotice
 
 if TYPE_CHECKING:
     from psa.connectwise.credentials import Credentials
+    from ui.connection.connection_dialog import ConnectionDialog, ConnectionFields
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,10 @@ class DeskOptions:
     demo_key: DemoKey = "sandbox"
     sandbox_url: str | None = None
     """Use a sandbox already running there instead of starting a child (tests, benchmarks)."""
+    link: str | None = None
+    """A ``dispatch-desk://tickets?…`` link to open in the first window."""
+    view: str | None = None
+    """``--view NAME``: the saved view to open in the first window."""
 
 
 class Desk(QObject):
@@ -125,6 +129,7 @@ class Desk(QObject):
         if sandbox is None:
             gate.set_result(None)
         else:
+            sandbox.launch()  # now, so the child boots while the window is built
             self._spawn(self._start_sandbox(sandbox, gate))
         creds = demo_credentials(url or (sandbox.url if sandbox else ""), self._options.demo_key)
         session = Session(
@@ -165,9 +170,19 @@ class Desk(QObject):
         self._decorate(window, session)
         window.show()
         self.notice.set_parent(window)
+        self._open_initial_target(window)
         for hook in self.on_session_opened:
             hook(session)
         return session
+
+    def _open_initial_target(self, window: QMainWindow) -> None:
+        # Only the first window: a later connection switch must not re-apply the link.
+        link, view = self._options.link, self._options.view
+        self._options.link = self._options.view = None
+        if link and hasattr(window, "open_link"):
+            window.open_link(link)
+        elif view and hasattr(window, "open_view"):
+            window.open_view(view)
 
     def _cache_for(self, session: Session) -> Any:
         from psa.list_cache import ListCache
@@ -216,6 +231,8 @@ class Desk(QObject):
         first_run: bool = False,
     ) -> ConnectionDialog:
         """Open the connection dialog (non-blocking: ``open()``, results via signals)."""
+        from ui.connection.connection_dialog import ConnectionDialog  # it needs psa: lazily
+
         if self.dialog is not None:
             self.dialog.raise_()
             return self.dialog
@@ -346,6 +363,8 @@ def _first_action(menu: QMenu) -> QAction | None:
 
 
 def _fields(prefill: SavedConnection | None, creds: Credentials | None) -> ConnectionFields | None:
+    from ui.connection.connection_dialog import ConnectionFields
+
     if creds is not None:
         return ConnectionFields(
             site=creds.site,
