@@ -39,7 +39,8 @@ _URGENCY: dict[Urgency, tuple[re.Pattern[str], ...]] = {
         r"\boutage\b", r"\bemergency\b", r"\bransom(?:ware)?\b",
         r"\bfiles? (?:are |were )?encrypted\b",
         r"\bhacked\b", r"\bbreach(?:ed)?\b", r"\bno ?(?:body|one) (?:can|is able)\b",
-        r"\b(?:whole|entire) (?:office|company|building|staff|team|practice|clinic|firm)\b",
+        r"\b(?:whole|entire) (?:office|company|building|staff|team|practice|clinic|firm|store|"
+        r"shop|restaurant|location|site|floor|warehouse|school|hotel)\b",
         r"\ball (?:users|staff|employees|computers|terminals|workstations)\b",
         r"\blosing (?:money|bookings|sales|orders|business)\b", r"\bon battery\b",
         r"\bcritical\b", r"\b(?:production|operations) (?:is |are )?(?:down|stopped|halted)\b",
@@ -55,6 +56,9 @@ _URGENCY: dict[Urgency, tuple[re.Pattern[str], ...]] = {
         r"\bbefore (?:then|\d{1,2}(?::\d\d)?\s*(?:am|pm)|tonight)\b", r"\bwe open at\b",
         r"\b(?:standing|waiting) (?:here|on)\b", r"\bleave at \d",
         r"\bterminat(?:e|ed|ion)\b", r"\bno longer works here\b",
+        r"\bno (?:internet|network|phones?|dial tone)\b",
+        r"\b(?:presentation|meeting|appointment|showing|closing|flight|surgery|hearing|class|"
+        r"service|event) (?:at|in|by) \d",
     ),
     "project": _rx(
         r"\bproject\b", r"\bsigned the (?:quote|proposal)\b", r"\bexpanding\b",

@@ -25,7 +25,8 @@ _GREETING = re.compile(
 )
 _PLEASANTRY = re.compile(
     r"^\s*(?:(?:i )?hope (?:you|you're|you are|all|this|everyone|your)\b|thanks?(?: you)?"
-    r"(?: so much| again| in advance)?[.!]*$|happy (?:monday|friday|\w+day)\b|"
+    r"(?: so much| again| in advance)?[.!]*$|(?:thanks|thank you)\b[^.!?]{0,30}[.!]*$|"
+    r"happy (?:monday|friday|\w+day)\b|"
     r"(?:i )?hope this (?:e-?mail )?finds you\b)",
     re.IGNORECASE,
 )
@@ -45,7 +46,8 @@ _REPORTED = re.compile(
     re.IGNORECASE,
 )
 _CALL_FROM = re.compile(
-    r"^\s*(?:phone )?call (?:from|with) (?:[^\-–—:]|:(?=\d)){2,80}?\s[-–—:]\s*", re.IGNORECASE
+    r"^\s*(?:phone )?(?:call|vm|voicemail|message|msg|text) (?:from|with) "
+    r"(?:[^\-–—:]|:(?=\d)){2,80}?\s*[-–—:]\s", re.IGNORECASE
 )
 _URGENT_PREFIX = re.compile(
     r"^\s*(?:urgent|asap|important|emergency|high priority|critical)\b\s*[-:!–—]+\s*",
