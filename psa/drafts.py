@@ -1,0 +1,148 @@
+"""Unsent note drafts, one JSON file per ticket, kept until the note is sent or discarded.
+
+The store answers from memory first, so switching tickets shows a draft at once; files are
+written through ``asyncio.to_thread`` (never on the event loop) and atomically (temp file +
+``os.replace``), so a crash mid-write leaves the previous draft, never half a file. Saves of one
+ticket are serialised and the last one wins: each write takes the newest value at the moment it
+runs, so a burst of keystrokes can never leave an older text on disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from psa.models import NoteKind
+
+log = logging.getLogger(__name__)
+
+_PREFIX = "note-"
+_SUFFIX = ".json"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class NoteDraft(BaseModel):
+    """What was typed for one ticket's next note, and the choices made beside it."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    ticket_id: int
+    text: str = ""
+    kind: NoteKind = "discussion"
+    status_id: int | None = None
+    """The status to set together with the note (None: keep the ticket's status)."""
+    saved_at: datetime = Field(default_factory=_now)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing worth keeping: no text (a kind or status choice alone is not a draft)."""
+        return not self.text.strip()
+
+
+_MISSING = object()
+
+class DraftStore:
+    """Note drafts under ``directory`` (the profile's drafts dir); safe to share per process."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        # ticket id -> draft, or None when known to have none (file absent or discarded).
+        self._memory: dict[int, NoteDraft | None] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    def path_for(self, ticket_id: int) -> Path:
+        return self.directory / f"{_PREFIX}{int(ticket_id)}{_SUFFIX}"
+
+    def peek(self, ticket_id: int) -> tuple[bool, NoteDraft | None]:
+        """``(known, draft)`` from memory, without I/O; ``known`` is False until first read."""
+        ticket_id = int(ticket_id)
+        return ticket_id in self._memory, self._memory.get(ticket_id)
+
+    async def load(self, ticket_id: int) -> NoteDraft | None:
+        """The ticket's draft, or None; read from disk once, then from memory."""
+        ticket_id = int(ticket_id)
+        known = self._memory.get(ticket_id, _MISSING)
+        if known is not _MISSING:
+            return known if isinstance(known, NoteDraft) else None
+        draft = await asyncio.to_thread(self._read, ticket_id)
+        # A save that ran while the file was being read is newer than what was read.
+        return self._memory.setdefault(ticket_id, draft)
+
+    async def save(self, draft: NoteDraft) -> None:
+        """Keep ``draft`` (an empty one discards the ticket's draft)."""
+        value = None if draft.empty else draft
+        self._memory[draft.ticket_id] = value
+        await self._write_latest(draft.ticket_id)
+
+    async def discard(self, ticket_id: int) -> None:
+        """Forget the ticket's draft (the note was sent, or the user threw it away)."""
+        self._memory[int(ticket_id)] = None
+        await self._write_latest(int(ticket_id))
+
+    async def ticket_ids(self) -> list[int]:
+        """Tickets that have a draft, on disk or in memory."""
+        on_disk = await asyncio.to_thread(self._ids_on_disk)
+        ids = {i for i in on_disk if self._memory.get(i, _MISSING) is not None}
+        ids.update(i for i, d in self._memory.items() if d is not None)
+        return sorted(ids)
+
+    async def _write_latest(self, ticket_id: int) -> None:
+        lock = self._locks.setdefault(ticket_id, asyncio.Lock())
+        async with lock:
+            latest = self._memory.get(ticket_id)
+            await asyncio.to_thread(self._write, ticket_id, latest)
+
+    # ------------------------------------------------------------------ blocking helpers
+
+    def _read(self, ticket_id: int) -> NoteDraft | None:
+        path = self.path_for(ticket_id)
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            log.warning("Cannot read draft %s: %s", path, exc)
+            return None
+        try:
+            draft = NoteDraft.model_validate(json.loads(raw))
+        except (ValueError, ValidationError) as exc:
+            log.warning("Ignoring an unreadable draft %s: %s", path, exc)
+            return None
+        return draft if draft.ticket_id == ticket_id and not draft.empty else None
+
+    def _write(self, ticket_id: int, draft: NoteDraft | None) -> None:
+        path = self.path_for(ticket_id)
+        if draft is None:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=self.directory)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(draft.model_dump_json(indent=1))
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    def _ids_on_disk(self) -> list[int]:
+        if not self.directory.is_dir():
+            return []
+        ids: list[int] = []
+        for path in self.directory.glob(f"{_PREFIX}*{_SUFFIX}"):
+            number = path.name[len(_PREFIX): -len(_SUFFIX)]
+            if number.isdigit():
+                ids.append(int(number))
+        return ids
