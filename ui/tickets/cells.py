@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -50,22 +51,33 @@ def duration_text(minutes: float) -> str:
 
 
 def age_text(entered: datetime | None, now: datetime) -> str:
-    """How long ago a ticket was entered, compactly."""
+    """How long ago a ticket was entered: precise while young, in days once old."""
     if entered is None:
         return ""
-    return duration_text((now - entered).total_seconds() / 60)
+    minutes = max(0, int((now - entered).total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes}m"
+    if minutes < 24 * 60:
+        return f"{minutes // 60}h"
+    if minutes < 7 * 24 * 60:
+        return duration_text(minutes - minutes % 60)
+    return f"{minutes // (24 * 60)}d"
 
 
 def updated_text(updated: datetime | None, now: datetime) -> str:
-    """`just now`, `12m ago`, `3h ago`, then the local date for anything older than a day."""
+    """`just now`, `12m ago`, `3h ago`, then the local date (`6 Nov`, `6 Nov 2024`)."""
     if updated is None:
         return ""
     minutes = (now - updated).total_seconds() / 60
     if minutes < 1:
         return "just now"
+    if minutes < 60:
+        return f"{int(minutes)}m ago"
     if minutes < 24 * 60:
-        return f"{duration_text(minutes)} ago"
-    return updated.astimezone().strftime("%d %b %Y")
+        return f"{int(minutes // 60)}h ago"
+    local = updated.astimezone()
+    day = f"{local.day} {local:%b}"
+    return day if local.year == now.astimezone().year else f"{day} {local.year}"
 
 
 def owner_text(row: TicketRow) -> str:
@@ -105,7 +117,16 @@ def sla_cell(state: SlaState | None, row: TicketRow) -> SlaCell:
     if not status:
         return _NO_SLA
     level = SlaLevel.BREACHED if state.is_in_sla is False else SlaLevel.OK
-    return SlaCell(status, level, _UNTIMED_KEY, status)
+    return SlaCell(_short_status(status), level, _UNTIMED_KEY, status)
+
+
+_ZONE_SUFFIX = re.compile(r"\s+UTC[+-]\d{2}(?::\d{2})?$")
+
+
+def _short_status(status: str) -> str:
+    """`Resolution Plan by Tue 11/17 3:00 PM UTC-05` → `Plan by Tue 11/17 3:00 PM`."""
+    text = _ZONE_SUFFIX.sub("", status)
+    return text.replace("Resolution Plan by", "Plan by", 1)
 
 
 # Sort keys: timed cells sort by minutes left; these go after every timed one.

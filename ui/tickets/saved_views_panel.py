@@ -62,7 +62,10 @@ class _CountDelegate(QStyledItemDelegate):
     @override
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
         size = super().sizeHint(option, index)
-        return QSize(size.width() + 48, max(size.height(), option.fontMetrics.height() + 10))
+        # As wide as the list, so the selection spans the row and the count sits at its end.
+        view = self.parent()
+        width = view.viewport().width() if isinstance(view, QListView) else size.width() + 48
+        return QSize(width, max(size.height(), option.fontMetrics.height() + 10))
 
 
 class SavedViewsPanel(QWidget):
@@ -87,7 +90,7 @@ class SavedViewsPanel(QWidget):
                                   | QAbstractItemView.EditTrigger.DoubleClicked)
         self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.list.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.list.setUniformItemSizes(True)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.activated.connect(self._on_list_activated)
         self.list.clicked.connect(self._on_list_activated)
         title.setBuddy(self.list)

@@ -47,7 +47,7 @@ HEADERS: dict[Column, str] = {
     Column.BOARD: "Board",
     Column.STATUS: "Status",
     Column.PRIORITY: "Priority",
-    Column.OWNER: "Owner / resources",
+    Column.OWNER: "Assigned",
     Column.AGE: "Age",
     Column.UPDATED: "Updated",
     Column.SLA: "SLA",
@@ -134,8 +134,6 @@ class TicketTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[Column(section)]
-        if role == Qt.ItemDataRole.TextAlignmentRole and section == Column.ID:
-            return _ALIGN_RIGHT
         return None
 
     @override

@@ -10,11 +10,12 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeyEvent, QPainter, QPalette
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QMenu,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -26,17 +27,19 @@ from ui.tickets.ticket_table_model import HEADERS, Column, RowRole, TicketTableM
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
-DEFAULT_WIDTHS: dict[Column, int] = {
-    Column.ID: 64,
-    Column.SUMMARY: 380,
-    Column.COMPANY: 170,
-    Column.BOARD: 110,
-    Column.STATUS: 130,
-    Column.PRIORITY: 150,
-    Column.OWNER: 130,
-    Column.AGE: 64,
-    Column.UPDATED: 84,
-    Column.SLA: 140,
+# Each column's default width fits this sample in bold (customer-updated rows are bold), so
+# widths follow the font and the display scaling. The summary takes the rest.
+DEFAULT_SAMPLES: dict[Column, str] = {
+    Column.ID: "000000",
+    Column.SUMMARY: "Printer on 4th floor offline - Xerox",
+    Column.COMPANY: "Citrus Valley Sch",
+    Column.BOARD: "Escalations",
+    Column.STATUS: "Waiting on Cust",
+    Column.PRIORITY: "Priority 3 - No",
+    Column.OWNER: "asmith, jdoe",
+    Column.AGE: "6d 23h",
+    Column.UPDATED: "13 Nov",
+    Column.SLA: "Respond · 23h 59m",
 }
 _ALWAYS_SHOWN = {Column.ID, Column.SUMMARY}
 
@@ -103,6 +106,7 @@ class TicketTableView(QTableView):
         header.setSortIndicatorShown(True)
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
+        header.setMinimumSectionSize(4 * self._char_width())
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._on_header_menu_requested)
@@ -116,7 +120,21 @@ class TicketTableView(QTableView):
         for column in Column:
             header.moveSection(header.visualIndex(column), column)
             header.setSectionHidden(column, False)
-            header.resizeSection(column, DEFAULT_WIDTHS[column])
+            header.resizeSection(column, self._sample_width(DEFAULT_SAMPLES[column]))
+        self._stretch_summary()
+
+    def _stretch_summary(self) -> None:
+        # The summary takes whatever the other columns leave: no sideways scrolling.
+        self.horizontalHeader().setSectionResizeMode(Column.SUMMARY, QHeaderView.ResizeMode.Stretch)
+
+    def _char_width(self) -> int:
+        return max(self.fontMetrics().averageCharWidth(), 5)
+
+    def _sample_width(self, sample: str) -> int:
+        bold = QFont(self.font())
+        bold.setBold(True)
+        extra = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 10
+        return QFontMetrics(bold).horizontalAdvance(sample) + extra
 
     def save_columns(self) -> QByteArray:
         """Order, widths and visibility (QHeaderView's own state format)."""
@@ -128,6 +146,7 @@ class TicketTableView(QTableView):
         if state and header.restoreState(QByteArray(state)) and header.count() == len(Column):
             for column in _ALWAYS_SHOWN:
                 header.setSectionHidden(column, False)
+            self._stretch_summary()
             return True
         self.apply_default_columns()
         return False

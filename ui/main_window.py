@@ -1,0 +1,270 @@
+"""The dispatcher's home screen: filters, saved views, the ticket table and the status bar."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QWidget
+from typing_extensions import override
+
+from psa.list_cache import ListCache
+from ui.tickets.backend import TicketsBackend
+from ui.tickets.shortcut_sheet import ShortcutSheet
+from ui.tickets.tickets_page import TicketsPage
+from ui.tickets.view_link import LinkError, build_link, parse_link
+
+GEOMETRY_KEY = "main/geometry"
+STATE_KEY = "main/state"
+REFRESH_CHOICES = ((0, "Off"), (30, "Every 30 seconds"), (60, "Every minute"),
+                   (120, "Every 2 minutes"), (300, "Every 5 minutes"))
+
+
+class MainWindow(QMainWindow):
+    """The main window. `first_page_loaded` fires once the first rows are in and painted.
+
+    `file_menu` is left for the app to fill (connections, exit); the right dock area is kept
+    free for the ticket detail dock, which listens to `ticket_activated`.
+    """
+
+    first_page_loaded = Signal()
+    load_failed = Signal(str)
+    first_page_failed = Signal(str)   # the same event, under the name app's screenshot reads
+    ticket_activated = Signal(int)
+
+    def __init__(
+        self,
+        service: TicketsBackend,
+        settings: QSettings,
+        *,
+        cache: ListCache | None = None,
+        demo: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Dispatch Desk — Demo (sandbox)" if demo else "Dispatch Desk")
+        self._settings = settings
+        self._first_done = False
+        self._painted_wait = False
+        self.page = TicketsPage(service, settings, cache=cache, parent=self)
+        self.setCentralWidget(self.page)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.page.toolbar)
+        self._sheet: ShortcutSheet | None = None
+        self._build_status_bar()
+        self._build_menus()
+        self._connect()
+        self._restore_geometry()
+        self.page.table.setFocus()
+        self.page.start()
+
+    # -- construction -------------------------------------------------------------------------
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)  # busy indicator
+        self.progress.setMaximumWidth(120)
+        self.progress.setMaximumHeight(12)
+        self.progress.setTextVisible(False)
+        self.progress.setAccessibleName("Loading tickets")
+        self.progress.hide()
+        self.cached_label = QLabel(self)
+        self.cached_label.setObjectName("cachedLabel")
+        self.cached_label.hide()
+        self.range_label = QLabel(self)
+        self.range_label.setObjectName("rangeLabel")
+        self.range_label.setAccessibleName("Tickets shown")
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.cached_label)
+        bar.addPermanentWidget(self.range_label)
+
+    def _build_menus(self) -> None:
+        menus = self.menuBar()
+        self.file_menu = menus.addMenu("&File")
+        view = menus.addMenu("&View")
+        self.refresh_action = self._action(view, "&Refresh", self.page.controller.refresh,
+                                           QKeySequence(Qt.Key.Key_F5))
+        self.search_action = self._action(view, "&Search tickets", self.page.toolbar.focus_search,
+                                          QKeySequence(QKeySequence.StandardKey.Find))
+        refresh = view.addMenu("&Auto-refresh")
+        group = QActionGroup(self)
+        current = self.page.auto_refresh_seconds()
+        for seconds, label in REFRESH_CHOICES:
+            action = refresh.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(seconds == current)
+            action.triggered.connect(lambda _c=False, s=seconds: self.page.set_auto_refresh(s))
+            group.addAction(action)
+        columns = view.addMenu("&Columns")
+        columns.aboutToShow.connect(lambda: self._fill_columns_menu(columns))
+        view.addSeparator()
+        self._action(view, "Keyboard &shortcuts", self.show_shortcuts, QKeySequence("?"))
+
+        views = menus.addMenu("&Views")
+        self._action(views, "&Save current filters as view…", self.page.save_current_as_view,
+                     QKeySequence("Ctrl+Shift+S"))
+        self._action(views, "&Copy link to this view", self.copy_link,
+                     QKeySequence("Ctrl+Shift+C"))
+        views.addSeparator()
+        self._view_actions = [
+            self._action(views, f"View {n}", lambda _c=False, r=n - 1: self.page.open_view_at(r),
+                         QKeySequence(f"Ctrl+{n}"))
+            for n in range(1, 10)
+        ]
+        views.aboutToShow.connect(self._name_view_actions)
+        self._name_view_actions()
+
+    def _action(self, menu: Any, text: str, slot: Any, shortcut: QKeySequence) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.addAction(action)  # shortcuts work even while the menu bar is hidden
+        return action
+
+    def _fill_columns_menu(self, menu: Any) -> None:
+        menu.clear()
+        for action in self.page.table.column_actions():
+            action.setParent(menu)
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction("Reset columns", self.page.table.apply_default_columns)
+
+    def _name_view_actions(self) -> None:
+        views = self.page.views.views()
+        for row, action in enumerate(self._view_actions):
+            view = views[row] if row < len(views) else None
+            action.setText(f"&{row + 1}  {view.name}" if view else f"{row + 1}  (no view)")
+            action.setEnabled(view is not None)
+
+    def _connect(self) -> None:
+        c = self.page.controller
+        c.loading_changed.connect(self._on_controller_loading_changed)
+        c.first_page_loaded.connect(self._on_controller_first_page_loaded)
+        c.cached_shown.connect(self._on_controller_cached_shown)
+        c.rows_applied.connect(self._on_controller_rows_applied)
+        c.problem.connect(self._on_controller_problem)
+        c.problem_cleared.connect(self._on_controller_problem_cleared)
+        self.page.status_message.connect(self._on_page_status_message)
+        self.page.ticket_activated.connect(self.ticket_activated)
+        self.page.views.views_changed.connect(self._name_view_actions)
+
+    def _restore_geometry(self) -> None:
+        geometry = self._settings.value(GEOMETRY_KEY)
+        if geometry:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1440, 900)
+        state = self._settings.value(STATE_KEY)
+        if state:
+            self.restoreState(state)
+
+    # -- commands -----------------------------------------------------------------------------
+    def copy_link(self) -> None:
+        """Put a link to the current filters on the clipboard."""
+        link = build_link(self.page.controller.filters)
+        clipboard = QGuiApplication.clipboard()
+        clipboard.setText(link)
+        self.statusBar().showMessage(f"Link copied: {link}", 6000)
+
+    def open_link(self, link: str) -> bool:
+        """Show what a `dispatch-desk://tickets?…` link names; False (and a message) if bad."""
+        try:
+            target = parse_link(link)
+        except LinkError as exc:
+            self.statusBar().showMessage(str(exc), 10000)
+            return False
+        if target.view_name is not None:
+            return self.open_view(target.view_name)
+        self.page.show_filters(target.filters)
+        return True
+
+    def open_view(self, name: str) -> bool:
+        """Show the saved view with this name (case-insensitive): `--view NAME`."""
+        for row, view in enumerate(self.page.views.views()):
+            if view.name.casefold() == name.strip().casefold():
+                self.page.open_view_at(row)
+                return True
+        self.statusBar().showMessage(f"No saved view is called {name!r}.", 10000)
+        return False
+
+    def show_shortcuts(self) -> None:
+        """`?`: the shortcut sheet, non-modal."""
+        if self._sheet is None:
+            self._sheet = ShortcutSheet(self)
+        self._sheet.show()
+        self._sheet.raise_()
+
+    # -- status -------------------------------------------------------------------------------
+    def range_text(self) -> str:
+        """`1–50 of 1,284`, or what is happening instead."""
+        model = self.page.model
+        if model.rowCount() == 0:
+            return "Loading…" if self.page.controller.loading else "No tickets match"
+        first, last = self.page.visible_rows()
+        first, last = max(first, 0), max(last, first)
+        exact = "" if model.total >= model.rowCount() else "+"
+        return f"{first + 1:,}–{last + 1:,} of {model.total:,}{exact}"
+
+    def _on_page_status_message(self, text: str) -> None:
+        if text:
+            self.statusBar().showMessage(text, 10000)
+        self.range_label.setText(self.range_text())
+
+    def _on_controller_loading_changed(self, loading: bool) -> None:
+        self.progress.setVisible(loading)
+        self.range_label.setText(self.range_text())
+
+    def _on_controller_cached_shown(self, saved_at: float) -> None:
+        age = time.strftime("%H:%M", time.localtime(saved_at))
+        self.cached_label.setText(f"Cached list from {age} — refreshing…")
+        self.cached_label.show()
+        self.range_label.setText(self.range_text())
+
+    def _on_controller_rows_applied(self) -> None:
+        if not self.page.controller.showing_cached:
+            self.cached_label.hide()
+        self.range_label.setText(self.range_text())
+
+    def _on_controller_problem(self, problem: Any) -> None:
+        if not self._first_done:
+            self.load_failed.emit(problem.message)
+            self.first_page_failed.emit(problem.message)
+
+    def _on_controller_problem_cleared(self) -> None:
+        self.statusBar().showMessage("Connected again — the list is up to date.", 6000)
+
+    def _on_controller_first_page_loaded(self) -> None:
+        if self._first_done or self._painted_wait:
+            return
+        self.page.refresh_counts()
+        if not self.isVisible():
+            self._emit_first_page_loaded()
+            return
+        # Wait for the table to paint the rows: the screenshot must show them.
+        self._painted_wait = True
+        self.page.table.viewport().installEventFilter(self)
+        self.page.table.viewport().update()
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self._painted_wait and event.type() == QEvent.Type.Paint:
+            self._painted_wait = False
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._emit_first_page_loaded)
+        return False
+
+    def _emit_first_page_loaded(self) -> None:
+        if not self._first_done:
+            self._first_done = True
+            self.first_page_loaded.emit()
+
+    # -- closing ------------------------------------------------------------------------------
+    @override
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+        self._settings.setValue(STATE_KEY, self.saveState())
+        self.page.shutdown()
+        super().closeEvent(event)
