@@ -156,9 +156,10 @@ def test_resources_come_from_owner_and_service_entries(store: Store) -> None:
     for ticket in store.records("tickets"):
         names = [ticket["owner"]["identifier"]] if "owner" in ticket else []
         for entry in store.records("scheduleEntries"):
-            if entry["type"]["id"] == 4 and entry["objectId"] == ticket["id"]:
-                if entry["member"]["identifier"] not in names:
-                    names.append(entry["member"]["identifier"])
+            ident = entry["member"]["identifier"]
+            if entry["type"]["id"] == 4 and entry["objectId"] == ticket["id"] and (
+                    ident not in names):
+                names.append(ident)
         assert ticket.get("resources") == (", ".join(names) or None)
 
 
