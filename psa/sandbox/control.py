@@ -77,7 +77,6 @@ class Runtime:
     latency_ms: int = 0
     shapes: ShapeMode = "full"
     activity_interval: float = 5.0
-    generation: int = 0
     started: float = 0.0
     requests_in_flight: int = 0
 
@@ -89,11 +88,6 @@ class Runtime:
         """Count API requests being answered (control requests are not counted)."""
         with self._lock:
             self.requests_in_flight += delta
-
-    def bump(self) -> None:
-        """Note that the data changed (cached list results become stale)."""
-        with self._lock:
-            self.generation += 1
 
 
 class Control:
@@ -169,9 +163,7 @@ class Control:
         """Run the live-activity generator ``steps`` times; what it did, in order."""
         done: list[str] = []
         for _ in range(steps):
-            with self._rt.store.lock:
-                done.extend(self._rt.store.activity_step())
-            self._rt.bump()
+            done.extend(self._rt.store.activity_step())
         return done
 
     def advance_clock(self, seconds: float) -> str:

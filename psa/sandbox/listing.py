@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import operator
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -100,43 +101,45 @@ def build_predicate(query: ListQuery, fields: FieldSet) -> Predicate | None:
 class Selector:
     """Filters and orders records, remembering recent results so paging through 100k is cheap.
 
-    A result is keyed by what was listed, the filter, the order and the data generation
-    (bumped on every change), so a cached list is never stale.
+    The Store is copy-on-write (a change swaps in a new dict, CONTRACT/store.py), so a cached
+    result is valid exactly while the source list still holds the very same objects; that
+    check costs a few milliseconds at 100k records and sees every change, including ones
+    made directly on ``Sandbox.store``.
     """
 
-    def __init__(self, size: int = 32) -> None:
+    def __init__(self, size: int = 16) -> None:
         self._size = size
-        self._cache: OrderedDict[tuple[Any, ...], list[Record]] = OrderedDict()
+        self._cache: OrderedDict[tuple[Any, ...], tuple[list[Record], list[Record]]] = OrderedDict()
         self._lock = threading.Lock()
 
     def select(
-        self,
-        source: str,
-        generation: int,
-        records: Callable[[], Sequence[Record]],
-        fields: FieldSet,
-        query: ListQuery,
+        self, source: str, rows: Sequence[Record], fields: FieldSet, query: ListQuery
     ) -> list[Record]:
         order = None if query.forward_only else query.order_by
-        key = (source, generation, query.filter_key, order)
+        key = (source, query.filter_key, order)
         with self._lock:
             hit = self._cache.get(key)
-            if hit is not None:
+        if hit is not None and _same_objects(hit[0], rows):
+            with self._lock:
                 self._cache.move_to_end(key)
-                return hit
+            return hit[1]
+        snapshot = list(rows)
         predicate = build_predicate(query, fields)
-        rows = records()
-        chosen = [r for r in rows if predicate(r)] if predicate else list(rows)
+        chosen = [r for r in snapshot if predicate(r)] if predicate else snapshot
         if order is None:
             # ConnectWise's default (and forward-only's only) order is by id
             result = sorted(chosen, key=lambda r: r.get("id") or 0)
         else:
             result = cast(list[Record], sort_records(chosen, order, fields))
         with self._lock:
-            self._cache[key] = result
+            self._cache[key] = (snapshot, result)
             while len(self._cache) > self._size:
                 self._cache.popitem(last=False)
         return result
+
+
+def _same_objects(old: list[Record], new: Sequence[Record]) -> bool:
+    return len(old) == len(new) and all(map(operator.is_, old, new))
 
 
 @dataclass(frozen=True)

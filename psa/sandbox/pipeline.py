@@ -10,7 +10,7 @@ from psa.sandbox.control import CONTROL_PREFIX, Control, Runtime, handle_control
 from psa.sandbox.errors import ApiError
 from psa.sandbox.faults import truncate_json
 from psa.sandbox.listing import Selector
-from psa.sandbox.routes import Ctx, match
+from psa.sandbox.routes import Ctx, Handler, match
 from psa.sandbox.server import Request, Response, json_response
 
 API_PREFIX: Final = "/v4_6_release/apis/3.0"
@@ -110,21 +110,17 @@ class SandboxApp:
             return self._keyed(error_response(exc, allow), stats_key)
         fault = self.rt.faults.draw()
         ctx = Ctx(request, found.ids, key, self.rt, self.selector, self.base_url + path)
-        response = await asyncio.to_thread(self._run, found.route.handler, ctx, found.route.mutates)
+        response = await asyncio.to_thread(self._run, found.route.handler, ctx)
         response.stats_key = stats_key
         return await self._strike(fault, response, stats_key)
 
-    def _run(self, handler: object, ctx: Ctx, mutates: bool) -> Response:
+    def _run(self, handler: Handler, ctx: Ctx) -> Response:
         """Run a handler holding the store lock (in a worker thread)."""
-        assert callable(handler)
         with self.rt.store.lock:
             try:
-                response: Response = handler(ctx)
+                return handler(ctx)
             except ApiError as exc:
                 return error_response(exc)
-            if mutates:
-                self.rt.bump()
-            return response
 
     async def _strike(
         self, fault: str | None, response: Response, stats_key: str | None

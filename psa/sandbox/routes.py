@@ -123,9 +123,7 @@ def _listing(ctx: Ctx, name: str) -> Listing:
 
 def _select(ctx: Ctx, listing: Listing, query: ListQuery) -> list[Record]:
     rows = listing.rows()  # raises 404 for a missing parent before any query error
-    return ctx.selector.select(
-        listing.source, ctx.rt.generation, lambda: rows, listing.fields(), query
-    )
+    return ctx.selector.select(listing.source, rows, listing.fields(), query)
 
 
 def list_of(name: str) -> Handler:
