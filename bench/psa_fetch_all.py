@@ -48,7 +48,7 @@ def theirs(api_url: str) -> tuple[float, int, int]:
     """pyconnectwise, pointed at the sandbox; None if it is not installed."""
     from pyconnectwise import ConnectWiseManageAPIClient
 
-    class SandboxManageClient(ConnectWiseManageAPIClient):  # type: ignore[misc]
+    class SandboxManageClient(ConnectWiseManageAPIClient):  # type: ignore[misc,unused-ignore]
         def _get_url(self) -> str:
             return api_url
 
