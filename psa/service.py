@@ -160,7 +160,7 @@ class TicketService:
     async def _candidates(
         self, conditions: Cond | None, order_by: str
     ) -> tuple[list[dict[str, Any]], bool]:
-        client, size = self.client, MAX_PAGE_SIZE
+        client, size = self.client, min(MAX_PAGE_SIZE, VERIFY_LIMIT)
         kw: dict[str, Any] = {"conditions": conditions, "fields": _VERIFY_FIELDS,
                               "order_by": order_by, "page_size": size}
         total, first = await asyncio.gather(
