@@ -211,7 +211,8 @@ class Desk(QObject):
             quit_action.setShortcut(QKeySequence.StandardKey.Quit)
             quit_action.triggered.connect(lambda: self._runner.request_quit(0))
             file_menu.addAction(quit_action)
-        window.installEventFilter(_QuitOnClose(window, self._runner))
+        is_current = lambda: self.session is not None and self.session.window is window  # noqa: E731
+        window.installEventFilter(_QuitOnClose(window, self._runner, is_current))
 
     def _refresh_menu(self) -> None:
         if self._menu is None or self.session is None:
@@ -328,12 +329,19 @@ class Desk(QObject):
 
 
 class _QuitOnClose(QObject):
-    """Closing the main window quits (until the tray issue adds hide-to-tray)."""
+    """The user closing the main window quits (until the tray issue adds hide-to-tray).
 
-    def __init__(self, window: QMainWindow, runner: AppRunner) -> None:
+    A window the app closes itself (switching or forgetting a connection) is no longer the
+    current one by then, and does not quit.
+    """
+
+    def __init__(
+        self, window: QMainWindow, runner: AppRunner, is_current: Callable[[], bool]
+    ) -> None:
         super().__init__(window)
         self._window = window
         self._runner = runner
+        self._is_current = is_current
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.Close:
@@ -342,7 +350,7 @@ class _QuitOnClose(QObject):
         return False
 
     def _check(self) -> None:
-        if not self._window.isVisible():
+        if self._is_current() and not self._window.isVisible():
             self._runner.request_quit(0)
 
 

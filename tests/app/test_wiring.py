@@ -1,0 +1,208 @@
+"""Wiring: edit, switch and forget from the File menu; the demo from the dialog stays isolated."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import shiboken6
+from PySide6.QtCore import QSettings, Signal
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+
+from app.connections import ConnectionBook
+from app.errors import ErrorHook, Scrubber
+from app.profile import Profile
+from app.runner import AppRunner
+from app.secrets import InMemoryStore
+from app.settings import ConnectionSettings, SavedConnection, open_settings
+from app.wiring import Desk, DeskOptions
+from tests.ui.qt_harness import wait_for
+from ui.connection.connection_menu import ConnectionMenu
+
+GUID = "5f6e1b2a-7c3d-4e8f-9a0b-1c2d3e4f5a6b"
+
+
+class FakeWindow(QMainWindow):
+    """The main window's constructor and File menu, without the ticket UI."""
+
+    first_page_loaded = Signal()
+
+    def __init__(
+        self,
+        service: Any,
+        settings: QSettings,
+        *,
+        cache: Any = None,
+        demo: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.settings = settings
+        self.demo = demo
+        self.file_menu = self.menuBar().addMenu("&File")
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Any]:
+    from psa.sandbox import Sandbox, SandboxConfig
+
+    with Sandbox(SandboxConfig(tickets=10)) as sb:
+        yield sb
+
+
+def saved(site: str, public: str = "sandbox-public") -> SavedConnection:
+    return SavedConnection(site=site, company_id="sandbox", public_key=public, client_id=GUID)
+
+
+def make_desk(
+    qapp: QApplication, profile: Profile, secrets: InMemoryStore, **options: Any
+) -> tuple[Desk, ConnectionBook, AppRunner]:
+    qapp.setQuitOnLastWindowClosed(False)
+    settings = open_settings(profile.settings_path)
+    book = ConnectionBook(ConnectionSettings(settings), secrets)
+    runner = AppRunner(qapp)
+    desk = Desk(
+        runner=runner,
+        profile=profile,
+        settings=settings,
+        book=book,
+        hook=ErrorHook(Scrubber()),
+        options=DeskOptions(**options),
+        window_factory=FakeWindow,
+    )
+    return desk, book, runner
+
+
+def menu_of(desk: Desk) -> ConnectionMenu:
+    assert desk.session is not None and desk.session.window is not None
+    menu = desk.session.window.findChild(ConnectionMenu)
+    assert menu is not None
+    return menu
+
+
+def test_forget_removes_the_key_and_returns_to_the_first_run_dialog(
+    qapp: QApplication,
+    profile: Profile,
+    secrets: InMemoryStore,
+    sandbox: Any,
+    run_async: Callable[..., Any],
+) -> None:
+    connection = saved(sandbox.url)
+    ConnectionSettings(open_settings(profile.settings_path)).save(connection)
+    secrets.secrets[connection.account] = "sandbox-private"
+    desk, book, runner = make_desk(qapp, profile, secrets)
+
+    async def scenario() -> None:
+        await desk.start()
+        assert desk.session is not None and not desk.session.demo
+        menu = menu_of(desk)
+        assert menu.forget_action.isEnabled()
+        menu.forget_requested.emit()  # what "Yes" in the confirmation does
+        await wait_for(lambda: desk.dialog is not None)
+        assert desk.session is None
+        assert desk.dialog is not None and desk.dialog.site.text() == ""
+        await asyncio.sleep(0.05)
+        assert not runner.quit_event.is_set()  # closing the forgotten window did not quit
+        await runner.shutdown.run()
+
+    run_async(scenario())
+    assert secrets.secrets == {}
+    assert book.connections() == []
+
+
+def test_edit_opens_the_dialog_with_the_stored_values_and_a_masked_key(
+    qapp: QApplication,
+    profile: Profile,
+    secrets: InMemoryStore,
+    sandbox: Any,
+    run_async: Callable[..., Any],
+) -> None:
+    connection = saved(sandbox.url)
+    ConnectionSettings(open_settings(profile.settings_path)).save(connection)
+    secrets.secrets[connection.account] = "sandbox-private"
+    desk, _book, runner = make_desk(qapp, profile, secrets)
+
+    async def scenario() -> None:
+        await desk.start()
+        menu_of(desk).edit_action.trigger()
+        dialog = desk.dialog
+        assert dialog is not None
+        assert dialog.windowTitle() == "Edit connection"
+        assert dialog.site.text() == sandbox.url
+        assert dialog.private_key.text() == "sandbox-private"
+        assert dialog.private_key.echoMode() == dialog.private_key.EchoMode.Password
+        dialog.reject()
+        await runner.shutdown.run()
+
+    run_async(scenario())
+
+
+def test_switching_connection_replaces_the_window_and_service(
+    qapp: QApplication,
+    profile: Profile,
+    secrets: InMemoryStore,
+    sandbox: Any,
+    run_async: Callable[..., Any],
+) -> None:
+    first, second = saved(sandbox.url), saved(sandbox.url, "restricted-public")
+    settings = ConnectionSettings(open_settings(profile.settings_path))
+    settings.save(second)
+    settings.save(first)
+    secrets.secrets[first.account] = "sandbox-private"
+    secrets.secrets[second.account] = "restricted-private"
+    desk, book, runner = make_desk(qapp, profile, secrets)
+
+    async def scenario() -> None:
+        await desk.start()
+        assert desk.session is not None
+        old_window = desk.session.window
+        assert desk.session.credentials.public_key == "sandbox-public"
+        menu_of(desk).switch_requested.emit(second.key)
+        await wait_for(lambda: desk.session is not None and desk.session.window is not old_window)
+        assert desk.session is not None
+        assert desk.session.credentials.public_key == "restricted-public"
+        assert old_window is not None
+        assert not shiboken6.isValid(old_window) or not old_window.isVisible()
+        await runner.shutdown.run()
+
+    run_async(scenario())
+    assert book.current() == second
+
+
+def test_demo_from_the_first_run_dialog_uses_a_throwaway_profile(
+    qapp: QApplication,
+    profile: Profile,
+    secrets: InMemoryStore,
+    sandbox: Any,
+    run_async: Callable[..., Any],
+) -> None:
+    desk, _book, runner = make_desk(qapp, profile, secrets, sandbox_url=sandbox.url)
+    before = profile.settings_path.read_bytes() if profile.settings_path.exists() else b""
+    temp_dir: list[Path] = []
+
+    async def scenario() -> None:
+        await desk.start()
+        dialog = desk.dialog
+        assert dialog is not None
+        dialog.demo_button.click()
+        await wait_for(lambda: desk.session is not None and desk.session.window is not None)
+        session = desk.session
+        assert session is not None and session.demo and session.temp_profile is not None
+        temp_dir.append(session.temp_profile.config_dir)
+        window = session.window
+        assert isinstance(window, FakeWindow)
+        assert window.demo
+        assert "demo" in window.windowTitle().lower()
+        assert Path(window.settings.fileName()).parent == session.temp_profile.config_dir
+        await asyncio.sleep(0)
+        await runner.shutdown.run()
+
+    run_async(scenario())
+    assert secrets.secrets == {}
+    assert not temp_dir[0].exists()
+    after = profile.settings_path.read_bytes() if profile.settings_path.exists() else b""
+    assert after == before
