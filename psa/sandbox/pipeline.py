@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import sys
+import traceback
 from typing import Final
 
 from psa.sandbox import auth
@@ -121,6 +123,9 @@ class SandboxApp:
                 return handler(ctx)
             except ApiError as exc:
                 return error_response(exc)
+            except Exception as exc:  # a sandbox bug: answer like a server error, keep serving
+                traceback.print_exc(file=sys.stderr)
+                return error_response(ApiError(500, "ConnectWiseApi", f"Internal error: {exc}"))
 
     async def _strike(
         self, fault: str | None, response: Response, stats_key: str | None
