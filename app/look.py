@@ -13,13 +13,13 @@ Role = QPalette.ColorRole
 _DARK = {
     Role.Window: "#202020",
     Role.WindowText: "#ffffff",
-    Role.Base: "#1b1b1b",
-    Role.AlternateBase: "#262626",
+    Role.Base: "#292929",
+    Role.AlternateBase: "#303030",
     Role.ToolTipBase: "#2b2b2b",
     Role.ToolTipText: "#ffffff",
     Role.PlaceholderText: "#9a9a9a",
     Role.Text: "#ffffff",
-    Role.Button: "#2d2d2d",
+    Role.Button: "#333333",
     Role.ButtonText: "#ffffff",
     Role.BrightText: "#ff6b6b",
     Role.Light: "#3a3a3a",
@@ -63,13 +63,27 @@ def is_dark(app: QGuiApplication) -> bool:
     return app.styleHints().colorScheme() == Qt.ColorScheme.Dark
 
 
-def apply_look(app: QApplication) -> None:
-    """Fusion, the palette for the current colour scheme, and re-apply when the user flips it."""
+SCHEMES = ("system", "light", "dark")
+
+
+def apply_look(app: QApplication, scheme: str = "system") -> None:
+    """Fusion, the palette for the colour scheme, and re-apply when the user flips it.
+
+    ``scheme`` "light" or "dark" overrides the system setting (``--theme``; screenshots).
+    Platforms may ignore a requested scheme (offscreen does), so the choice is applied here.
+    """
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown colour scheme {scheme!r}")
     app.setStyle("Fusion")
-    _apply_palette(app)
-    app.styleHints().colorSchemeChanged.connect(lambda _scheme: _apply_palette(app))
+    hints = app.styleHints()
+    if scheme == "system":
+        hints.colorSchemeChanged.connect(lambda _scheme: _apply_palette(app, is_dark(app)))
+        _apply_palette(app, is_dark(app))
+    else:
+        wanted = Qt.ColorScheme.Dark if scheme == "dark" else Qt.ColorScheme.Light
+        hints.setColorScheme(wanted)  # native parts (title bar) follow where supported
+        _apply_palette(app, scheme == "dark")
 
 
-def _apply_palette(app: QApplication) -> None:
-    style = app.style()
-    app.setPalette(dark_palette() if is_dark(app) else style.standardPalette())
+def _apply_palette(app: QApplication, dark: bool) -> None:
+    app.setPalette(dark_palette() if dark else app.style().standardPalette())

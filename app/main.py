@@ -54,6 +54,12 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
         "--sandbox-url", metavar="URL", help="demo against a sandbox already running at URL"
     )
     parser.add_argument("--view", metavar="NAME", help="open the saved view called NAME")
+    parser.add_argument(
+        "--theme",
+        choices=("system", "light", "dark"),
+        default="system",
+        help="colour scheme (default: follow the system's light/dark setting)",
+    )
     parser.usage = "%(prog)s [options] [dispatch-desk://tickets?…]"
     args, rest = parser.parse_known_args(list(argv))
     # A link arrives as a bare argument (how Windows starts a URL-protocol handler).
@@ -136,7 +142,7 @@ def _run(
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationDisplayName(APP_NAME)
     app.setQuitOnLastWindowClosed(False)  # quitting is ours: the shutdown must run first
-    apply_look(app)
+    apply_look(app, args.theme)
 
     settings = open_settings(profile.settings_path)
     # The demo never touches the keychain, not even to look.
