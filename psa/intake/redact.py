@@ -202,6 +202,12 @@ class _Secrets:
         return self.replace("token", value)
 
 
+def replace_secrets(text: str) -> tuple[str, tuple[Redaction, ...]]:
+    """Only the secret pass: ``text`` with secrets replaced by markers, and what was removed."""
+    secrets = _Secrets()
+    return secrets.run(text), tuple(secrets.found)
+
+
 # --- prompt injection (reported, not removed: validation is the real defence) ---------------
 
 _INJECTION = re.compile(
