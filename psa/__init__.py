@@ -14,45 +14,54 @@ Other layers and user scripts use only this facade::
 
 ``Credentials.company_id`` is the Company ID typed at ConnectWise login (a string);
 ``TicketFilters.company_id`` is a customer company's numeric id — both are ConnectWise's terms.
+
+Names load lazily, so ``python -m psa.sandbox`` does not load the client it must not share
+code with (and starts faster).
 """
 
-from psa.connectwise.credentials import Credentials
-from psa.connectwise.errors import (
-    AuthFailed,
-    Conflict,
-    ConnectWiseError,
-    FieldError,
-    InvalidObject,
-    NotFound,
-    PermissionDenied,
-    RateLimited,
-    ServerError,
-    Timeout,
-    Unreachable,
-)
-from psa.errors import CreateOutcomeUnknown, IdentityNotMapped, StatusNotOnBoard, TicketChanged
-from psa.filters import Assigned, MemberKey, TicketFilters
-from psa.models import (
-    BoardStatusOption,
-    ConfigurationItem,
-    Identity,
-    NewTicket,
-    NoteItem,
-    NoteKind,
-    NoteOutcome,
-    Option,
-    PermissionWarning,
-    RelatedTickets,
-    Resource,
-    Section,
-    SlaState,
-    StatusOption,
-    TicketDetail,
-    TicketPage,
-    TicketRow,
-    TicketView,
-)
-from psa.service import TicketService, open_service
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from psa.connectwise.credentials import Credentials
+    from psa.connectwise.errors import (
+        AuthFailed,
+        Conflict,
+        ConnectWiseError,
+        FieldError,
+        InvalidObject,
+        NotFound,
+        PermissionDenied,
+        RateLimited,
+        ServerError,
+        Timeout,
+        Unreachable,
+    )
+    from psa.errors import CreateOutcomeUnknown, IdentityNotMapped, StatusNotOnBoard, TicketChanged
+    from psa.filters import Assigned, MemberKey, TicketFilters
+    from psa.models import (
+        BoardStatusOption,
+        ConfigurationItem,
+        Identity,
+        NewTicket,
+        NoteItem,
+        NoteKind,
+        NoteOutcome,
+        Option,
+        PermissionWarning,
+        RelatedTickets,
+        Resource,
+        Section,
+        SlaState,
+        StatusOption,
+        TicketDetail,
+        TicketPage,
+        TicketRow,
+        TicketView,
+    )
+    from psa.service import TicketService, open_service
 
 __all__ = [
     "Assigned",
@@ -95,3 +104,24 @@ __all__ = [
     "Unreachable",
     "open_service",
 ]
+
+_HOMES: dict[str, str] = {
+    "Credentials": "psa.connectwise.credentials",
+    **dict.fromkeys(
+        ("AuthFailed", "Conflict", "ConnectWiseError", "FieldError", "InvalidObject", "NotFound",
+         "PermissionDenied", "RateLimited", "ServerError", "Timeout", "Unreachable"),
+        "psa.connectwise.errors",
+    ),
+    **dict.fromkeys(
+        ("CreateOutcomeUnknown", "IdentityNotMapped", "StatusNotOnBoard", "TicketChanged"),
+        "psa.errors",
+    ),
+    **dict.fromkeys(("Assigned", "MemberKey", "TicketFilters"), "psa.filters"),
+    **dict.fromkeys(("TicketService", "open_service"), "psa.service"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        return getattr(importlib.import_module(_HOMES.get(name, "psa.models")), name)
+    raise AttributeError(f"module 'psa' has no attribute {name!r}")
