@@ -83,7 +83,6 @@ class Seeded:
     entries: list[dict[str, Any]] = field(default_factory=list)
     configs: dict[int, tuple[int, ...]] = field(default_factory=dict)
     descriptions: dict[int, str] = field(default_factory=dict)
-    templates: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -197,7 +196,6 @@ class _Generator:
         t["source"] = ref.sources[source]
         self._details(t, board.key, closed, entered)
         self.out.descriptions[tid] = description
-        self.out.templates[tid] = template_index
         actor = owner["identifier"] if owner else "dispatch"
         last = self._timeline(t, status, entered, actor, priority_id)
         self._finish(t, entered, last, source, actor)
