@@ -216,9 +216,12 @@ class Store:
             return self.links.merge(ticket_id, body, member)
 
     def calculate_sla(self, tickets: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-        """The given tickets with SLA fields as of now (unknown ids are passed through)."""
+        """The given tickets (by id: any projection will do) as stored, with SLA fields as
+        of now; a record without a known ticket id is passed through unchanged."""
         with self.lock:
-            return [self.fresh_sla(t) if t.get("id") in self._ids() else t for t in tickets]
+            ids = self._ids()
+            return [self.fresh_sla(self.get(t["id"])) if t.get("id") in ids else t
+                    for t in tickets]
 
     def activity_step(self) -> list[str]:
         with self.lock:

@@ -242,3 +242,10 @@ def test_concurrent_creates_get_distinct_ids(store: Store) -> None:
     assert len(set(made)) == 80
     ids = [t["id"] for t in store.records("tickets")]
     assert ids == sorted(ids) and len(ids) == len(set(ids))
+
+
+def test_calculate_sla_accepts_projected_records(store: Store) -> None:
+    ticket = store.tickets[4]
+    [fresh] = store.calculate_sla([{"id": ticket["id"]}])
+    assert fresh["summary"] == ticket["summary"] and "slaStatus" in fresh
+    assert store.calculate_sla([{"name": "x"}]) == [{"name": "x"}]
