@@ -8,6 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from enum import IntEnum
 
+import PySide6.QtCore
 import PySide6.QtWidgets  # qasync picks the Qt binding already imported: PySide6 before it
 import qasync
 
@@ -75,6 +76,8 @@ class AppRunner:
         self.exit_code = 0
         self._external_quit = False
         app.aboutToQuit.connect(self._on_app_about_to_quit)
+        self._quit_filter = _QuitRequestFilter(app, self)
+        app.installEventFilter(self._quit_filter)
 
     def request_quit(self, exit_code: int = 0) -> None:
         """Ask the app to shut down and exit with ``exit_code`` (the first request wins)."""
@@ -85,6 +88,13 @@ class AppRunner:
     def run(self, start: StartFn) -> int:
         """Run ``start`` then wait for quit; returns the exit code. Never raises from a start-up
         error: it is logged, the shutdown runs and the exit code is 1."""
+        try:
+            return self._run(start)
+        finally:
+            self._app.removeEventFilter(self._quit_filter)
+            self._app.aboutToQuit.disconnect(self._on_app_about_to_quit)
+
+    def _run(self, start: StartFn) -> int:
         with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(self._app)) as runner:
             main = runner.get_loop().create_task(self._main(start), name="app-main")
             waiter = self._await(main)
@@ -132,3 +142,23 @@ class AppRunner:
     def _on_app_about_to_quit(self) -> None:
         # Only a flag: waking coroutines now would run them after qasync stopped the loop.
         self._external_quit = True
+
+
+class _QuitRequestFilter(PySide6.QtCore.QObject):
+    """Turns ``QApplication.quit()`` into our ordered shutdown.
+
+    Qt's quit closes every window and leaves the event loop at once; pending callbacks would
+    then run after qasync stopped (tasks resuming without a running loop). Taking the Quit
+    event here lets the shutdown run while the loop still runs; the loop ends when it is done.
+    """
+
+    def __init__(self, app: PySide6.QtWidgets.QApplication, runner: AppRunner) -> None:
+        super().__init__(app)
+        self._app = app
+        self._runner = runner
+
+    def eventFilter(self, watched: PySide6.QtCore.QObject, event: PySide6.QtCore.QEvent) -> bool:  # noqa: N802
+        if watched is self._app and event.type() == PySide6.QtCore.QEvent.Type.Quit:
+            self._runner.request_quit(self._runner.exit_code)
+            return True
+        return False

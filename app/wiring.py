@@ -206,11 +206,11 @@ class Desk(QObject):
         menu.demo_requested.connect(self._on_menu_demo_requested)
         self._menu = menu
         self._refresh_menu()
-        if not any(a.shortcut() == QKeySequence.StandardKey.Quit for a in file_menu.actions()):
-            quit_action = QAction("E&xit", window)
-            quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-            quit_action.triggered.connect(lambda: self._runner.request_quit(0))
-            file_menu.addAction(quit_action)
+        exit_action = QAction("E&xit", window)
+        exit_action.setObjectName("exitAction")
+        exit_action.setShortcut(QKeySequence.StandardKey.Quit)  # Ctrl+Q; none on Windows
+        exit_action.triggered.connect(lambda: self._runner.request_quit(0))
+        file_menu.addAction(exit_action)
         is_current = lambda: self.session is not None and self.session.window is window  # noqa: E731
         window.installEventFilter(_QuitOnClose(window, self._runner, is_current))
 

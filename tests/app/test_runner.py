@@ -73,6 +73,23 @@ def test_an_external_quit_still_runs_the_async_shutdown(qapp: QApplication) -> N
     assert order == ["http"]
 
 
+def test_an_exit_that_bypasses_quit_still_runs_the_async_shutdown(qapp: QApplication) -> None:
+    runner = _runner(qapp)
+    order: list[str] = []
+
+    async def close_http() -> None:
+        await asyncio.sleep(0.01)
+        order.append("http")
+
+    runner.shutdown.add(Phase.HTTP, "http", close_http)
+
+    async def start(_r: AppRunner) -> None:
+        QTimer.singleShot(10, lambda: qapp.exit(0))  # leaves Qt's loop without a Quit event
+
+    assert runner.run(start) == 0
+    assert order == ["http"]
+
+
 def test_a_start_up_failure_exits_1_after_the_shutdown(qapp: QApplication) -> None:
     runner = _runner(qapp)
     order: list[str] = []
