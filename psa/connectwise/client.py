@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -436,9 +436,15 @@ class ConnectWiseClient:
         return int(data["count"])
 
     async def _count_by_search(self, path: str, conditions: Cond | str | None) -> int:
-        # No POST form of /count exists: count the ids a search returns instead.
-        items = await self.list_all(path, conditions=conditions, fields=["id"])
-        return len(items)
+        # No POST form of /count exists: page through the ids a search returns instead.
+        total, number = 0, 1
+        while True:
+            chunk = await self.list(path, conditions=conditions, fields=["id"],
+                                    order_by="id asc", page=number, page_size=MAX_PAGE_SIZE)
+            total += len(chunk)
+            if len(chunk) < MAX_PAGE_SIZE:
+                return total
+            number += 1
 
     async def list_all(
         self, path: str, *, conditions: Cond | str | None = None,
@@ -457,7 +463,7 @@ class ConnectWiseClient:
         order = order_by or "id asc"
         kw: dict[str, Any] = {"conditions": conditions, "fields": fields, "order_by": order,
                               "page_size": page_size}
-        total, first = await asyncio.gather(
+        total, first = await _gather_or_cancel(
             self.count(path, conditions=conditions), self.list(path, page=1, **kw)
         )
         pages: list[Records] = [first]
@@ -469,7 +475,7 @@ class ConnectWiseClient:
                 async with gate:
                     return await self.list(path, page=number, **kw)
 
-            pages.extend(await asyncio.gather(*(fetch(n) for n in range(2, last + 1))))
+            pages.extend(await _gather_or_cancel(*(fetch(n) for n in range(2, last + 1))))
         number = len(pages)
         while len(pages[-1]) == page_size:
             number += 1
@@ -508,6 +514,18 @@ class ConnectWiseClient:
             data, response = await self._with_retries_response(
                 "GET", nxt, endpoint=endpoint_name(path), idempotent=True, headers=headers
             )
+
+
+async def _gather_or_cancel(*aws: Awaitable[Any]) -> list[Any]:
+    """Like ``gather``, but the first failure cancels the others instead of leaving them run."""
+    tasks = [asyncio.ensure_future(aw) for aw in aws]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 def _transient(exc: ConnectWiseError) -> bool:
