@@ -45,9 +45,14 @@ class CWModel(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _drop_nulls(cls, data: Any) -> Any:
-        # Explicit nulls fall back to the field's default, exactly like an absent property.
+        # Explicit nulls fall back to the field's default, exactly like an absent property;
+        # a null inside a list (seen in the field) is skipped rather than failing the record.
         if isinstance(data, dict):
-            return {key: value for key, value in data.items() if value is not None}
+            return {
+                key: [item for item in value if item is not None]
+                if isinstance(value, list) else value
+                for key, value in data.items() if value is not None
+            }
         return data
 
 
