@@ -159,7 +159,7 @@ class _Generator:
         template = TEMPLATES[template_index]
         type_ref, subtype_ref, item_ref = board.classification[template_index]
         priority_id = prep.priorities[int(rng.random() * 100)]
-        entered = self._entered(board.key, closed)
+        entered = self._entered(board.key, closed, status["escalationStatus"])
         contacts = ref.contacts_of[cid]
         alert = board.key == "alerts"
         contact = None if alert and rng.random() < 0.7 else contacts[
@@ -206,10 +206,14 @@ class _Generator:
         self.out.tickets.append(t)
         self.by_id[tid] = t
 
-    def _entered(self, board_key: str, closed: bool) -> int:
+    def _entered(self, board_key: str, closed: bool, escalation: str) -> int:
         rng, now = self.rng, self.ref.now
-        # Open tickets skew recent; closed ones spread over six weeks.
-        days = rng.random() ** (1.6 if not closed else 0.8) * 42
+        # Open tickets skew recent (untouched new ones very much so); closed ones spread over
+        # six weeks.
+        if escalation == "NotResponded" and not closed:
+            days = rng.random() ** 3 * 8
+        else:
+            days = rng.random() ** (1.6 if not closed else 0.8) * 42
         ts = now - int(days * DAY)
         if board_key != "alerts" and rng.random() < 0.85:
             # Move into business hours (08:00-17:00 at UTC-5) on a weekday.
@@ -282,24 +286,34 @@ class _Generator:
         self, t: dict[str, Any], status: dict[str, Any], entered: int, actor: str,
         priority_id: int,
     ) -> int:
-        """SLA history consistent with the status; returns the last event time."""
+        """SLA history consistent with the status; returns the last event time.
+
+        Stages land after a business-time delay drawn against the priority's target: about
+        four in five within target, the rest late (a realistic mix of in and out of SLA)."""
         rng, now, cal = self.rng, self.ref.now, self.cal
         escalation = status["escalationStatus"]
         stage = _STAGE[escalation]
         clock = SlaClock.start(cal, entered)
+        targets = self.ref.targets[priority_id]
         last = entered
         base = clock.base
-        span = now - entered
+        limit = cal.seconds_at(now) - base
+        delays: list[int] = []
         for index in range(min(stage, 3)):
-            # Each stage lands a (mostly small) fraction of the remaining time later.
-            remaining = now - last
-            step = rng.random() ** (3 if index == 0 else 2) * remaining * (0.5 if stage > 1 else 1)
-            if index == 2:
-                step = min(remaining, step + span * 0.05)
-            last += int(step)
+            late = rng.random() < 0.08
+            share = 1 + rng.random() * 2.5 if late else 0.05 + rng.random() * 0.9
+            gap = 300 + int(rng.random() * 1800) if delays else 0
+            delays.append(max(delays[-1] + gap if delays else 0,
+                              int(targets.seconds(index) * share)))
+        if delays and delays[-1] > limit * 0.95:
+            # Not enough business time since entry: squeeze the history into what there was.
+            scale = limit * (0.3 + 0.6 * rng.random()) / delays[-1]
+            delays = [int(d * scale) for d in delays]
+        for index, delay in enumerate(delays):
+            last = max(last, min(cal.time_at(base + delay) if delay else entered, now))
             clock.reached[index] = last
             clock.reached_by[index] = actor
-            clock.taken[index] = cal.seconds_at(last) - base
+            clock.taken[index] = delay
         if escalation == "NoEscalation":
             waiting = last + int(rng.random() * (now - last) * 0.6)
             clock.waiting_since = waiting

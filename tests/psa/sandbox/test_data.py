@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -26,7 +27,7 @@ def store() -> Store:
 
 
 def dump(store: Store) -> str:
-    everything = {e: list(store.records(e)) for e in (
+    everything: dict[str, Any] = {e: list(store.records(e)) for e in (
         "tickets", "companies", "contacts", "members", "boards", "priorities",
         "configurations", "scheduleEntries")}
     everything["notes"] = [store.notes(t["id"], all_notes=True) for t in store.tickets[:50]]
@@ -45,10 +46,12 @@ def test_another_seed_gives_other_data(store: Store) -> None:
 
 
 def test_timestamps_are_relative_to_the_clock() -> None:
-    early, late = new_store(now=NOW), new_store(now=NOW + timedelta(days=10))
-    a, b = early.tickets[7]["_info"], late.tickets[7]["_info"]
-    gap = parse_cw_time(b["dateEntered"]) - parse_cw_time(a["dateEntered"])
-    assert gap == timedelta(days=10)
+    # Two weeks later: same weekdays, so entry times move by exactly two weeks.
+    early, late = new_store(now=NOW), new_store(now=NOW + timedelta(days=14))
+    for index in (0, 7, 99):
+        a, b = early.tickets[index]["_info"], late.tickets[index]["_info"]
+        gap = parse_cw_time(b["dateEntered"]) - parse_cw_time(a["dateEntered"])
+        assert gap == timedelta(days=14)
 
 
 def test_ticket_count_follows_the_argument() -> None:
