@@ -184,7 +184,8 @@ def build_reference(rng: random.Random, now: int, hrefs: Hrefs) -> Reference:
     return ref
 
 
-def _info(now: int, days_ago: int, by: str) -> dict[str, str]:
+def info_stamp(now: int, days_ago: int, by: str) -> dict[str, str]:
+    """A record's ``_info``: last updated some days before ``now``."""
     return {"lastUpdated": cw_ts(now - days_ago * DAY), "updatedBy": by}
 
 
@@ -232,7 +233,7 @@ def _members(ref: Reference, rng: random.Random) -> None:
             "defaultDepartment": ref.shared["department"], "workRole": ref.shared["workRole"],
             "dailyCapacity": 8.0, "adminFlag": ident == DISPATCHER,
             "enableMobileFlag": licence == "F", "disableOnlineFlag": False,
-            "_info": _info(now, 3 + rng.randrange(200), "dispatch"),
+            "_info": info_stamp(now, 3 + rng.randrange(200), "dispatch"),
         }
         if licence == "F":
             record["mobilePhone"] = f"727-555-{3000 + rng.randrange(6999):04d}"
@@ -245,6 +246,8 @@ def _members(ref: Reference, rng: random.Random) -> None:
 
 
 def _companies(ref: Reference, rng: random.Random) -> None:
+    from psa.sandbox.data_configs import add_configurations  # it builds on this module
+
     msp = ("Harborview IT Services", MSP_IDENTIFIER, "harborviewit.com", "Tampa", "FL", "33602",
            "813")
     contact_id = 200
@@ -261,7 +264,7 @@ def _companies(ref: Reference, rng: random.Random) -> None:
             contact_id += 1 + rng.randrange(3)
             ref.contacts_of[company_id].append(_contact(ref, rng, contact_id, company, row[2]))
         company["defaultContact"] = ref.contact_refs[ref.contacts_of[company_id][0]["id"]]
-        config_id = _configurations(ref, rng, company, config_id)
+        config_id = add_configurations(ref, rng, company, config_id)
 
 
 def _company(
@@ -288,7 +291,7 @@ def _company(
         "timeZoneSetup": ref.shared["timeZone"],
         "mobileGuid": guid(rng),
         "_info": {
-            **_info(ref.now, rng.randrange(300), "dispatch"),
+            **info_stamp(ref.now, rng.randrange(300), "dispatch"),
             "contacts_href": f"{h.base}/company/contacts?conditions=company/id={company_id}",
             "sites_href": f"{h.base}/company/companies/{company_id}/sites",
         },
@@ -326,7 +329,7 @@ def _contact(
         ],
         "types": [],
         "mobileGuid": guid(rng),
-        "_info": _info(ref.now, rng.randrange(400), "dispatch"),
+        "_info": info_stamp(ref.now, rng.randrange(400), "dispatch"),
     }
     if ext:
         record["defaultPhoneExtension"] = ext
@@ -335,76 +338,6 @@ def _contact(
         "contact", f"company/contacts/{contact_id}", id=contact_id, name=f"{first} {last}"
     )
     return record
-
-
-_MODELS = {
-    "Workstation": ("Dell", ("OptiPlex 7010", "OptiPlex 5000", "HP EliteDesk 800 G6")),
-    "Laptop": ("Dell", ("Latitude 5440", "Latitude 7430", "ThinkPad T14 Gen 3")),
-    "Server": ("Dell", ("PowerEdge T350", "PowerEdge R650", "HPE ProLiant ML350 Gen10")),
-    "Firewall": ("Fortinet", ("FortiGate 60F", "SonicWall TZ370", "Meraki MX68")),
-    "Switch": ("Cisco", ("Catalyst 1000-24P", "Meraki MS120-24P", "Aruba 2930F")),
-    "Printer": ("HP", ("LaserJet M404", "LaserJet Pro MFP M428", "Brother HL-L2350DW")),
-    "Wireless Access Point": ("Ubiquiti", ("UniFi U6 Pro", "Meraki MR36")),
-    "NAS": ("Synology", ("DS920+", "RS1221+")),
-}
-_SHORT = {
-    "Workstation": "WS", "Laptop": "LT", "Server": "SRV", "Firewall": "FW", "Switch": "SW",
-    "Printer": "PRN", "Wireless Access Point": "AP", "NAS": "NAS",
-}
-_OS = {
-    "Workstation": "Windows 11 Pro", "Laptop": "Windows 11 Pro",
-    "Server": "Windows Server 2022 Standard",
-}
-
-
-def _configurations(
-    ref: Reference, rng: random.Random, company: dict[str, Any], config_id: int
-) -> int:
-    prefix = company["identifier"][:6].upper()
-    subnet = f"10.{company['id'] % 250}.{rng.randrange(1, 250)}"
-    kinds = ["Firewall", "Switch", "Server", "Printer"]
-    kinds += ["Workstation"] * rng.randint(1, 4) + ["Laptop"] * rng.randint(0, 3)
-    if rng.random() < 0.5:
-        kinds += ["Wireless Access Point", "NAS"]
-    contacts = ref.contacts_of[company["id"]]
-    counts: dict[str, int] = {}
-    for host_index, kind in enumerate(kinds):
-        config_id += 1
-        counts[kind] = counts.get(kind, 0) + 1
-        short = _SHORT[kind]
-        name = f"{prefix}-{short}{counts[kind]:02d}"
-        type_id = next(i for i, n in CONFIG_TYPES if n == kind)
-        maker, models = _MODELS[kind]
-        status_id, status_name = CONFIG_STATUSES[0 if rng.random() < 0.93 else 1]
-        record: dict[str, Any] = {
-            "id": config_id, "name": name,
-            "type": ref.hrefs.ref("type", f"company/configurations/types/{type_id}",
-                                  id=type_id, name=kind),
-            "status": {"id": status_id, "name": status_name},
-            "company": ref.company_refs[company["id"]], "site": company["site"],
-            "deviceIdentifier": f"RMM-{rng.getrandbits(32):08X}",
-            "serialNumber": f"{rng.choice('CDHJ')}{rng.getrandbits(40):010X}"[:11],
-            "modelNumber": rng.choice(models), "tagNumber": f"A{config_id:06d}",
-            "manufacturer": {"id": 10 + len(maker), "name": maker},
-            "ipAddress": f"{subnet}.{1 if kind == 'Firewall' else 10 + host_index}",
-            "defaultGateway": f"{subnet}.1",
-            "macAddress": ":".join(f"{rng.randrange(256):02X}" for _ in range(6)),
-            "installationDate": cw_ts(ref.now - (30 + rng.randrange(1500)) * DAY),
-            "warrantyExpirationDate": cw_ts(ref.now + (rng.randrange(-300, 900)) * DAY),
-            "activeFlag": status_name == "Active", "billFlag": False,
-            "mobileGuid": guid(rng),
-            "_info": _info(ref.now, rng.randrange(120), "dispatch"),
-        }
-        if kind in _OS:
-            record["osType"] = _OS[kind]
-            record["ram"] = f"{rng.choice((8, 16, 32, 64))} GB"
-        if kind in ("Workstation", "Laptop") and contacts:
-            owner = rng.choice(contacts)
-            record["contact"] = ref.contact_refs[owner["id"]]
-            record["lastLoginName"] = f"{owner['firstName'][0]}{owner['lastName']}".lower()
-        ref.configurations.append(record)
-        ref.configs_of[company["id"]].append(record)
-    return config_id
 
 
 def _boards(ref: Reference) -> None:
@@ -426,7 +359,7 @@ def _boards(ref: Reference) -> None:
                 "timeEntryNotAllowed": no_time, "roundRobinCatchall": False,
                 "defaultFlag": is_default, "escalationStatus": escalation,
                 "customerPortalFlag": not inactive, "saveTimeAsNote": False,
-                "_info": _info(now, 500 + sort, "dispatch"),
+                "_info": info_stamp(now, 500 + sort, "dispatch"),
             })
             status_refs[status_id] = h.ref(
                 "status", f"service/boards/{board_id}/statuses/{status_id}", id=status_id,
@@ -475,7 +408,7 @@ def _board_record(
         "notifyEmailFromName": "Harborview IT Help Desk", "problemSort": "Ascending",
         "resolutionSort": "Ascending", "internalAnalysisSort": "Ascending",
         "allSort": "Ascending", "percentageCalculation": "ActualHours",
-        "_info": _info(ref.now, 700, "dispatch"),
+        "_info": info_stamp(ref.now, 700, "dispatch"),
     })
     return record
 
@@ -515,7 +448,7 @@ def _priorities(ref: Reference) -> None:
             "id": pid, "name": name, "color": color, "sortOrder": sort * 2 + 1,
             "defaultFlag": default, "imageLink": image, "urgencySortOrder": str(sort + 1),
             "level": level,
-            "_info": {**_info(now, 900, "dispatch"),
+            "_info": {**info_stamp(now, 900, "dispatch"),
                       "priority_href": f"{h.base}/service/priorities/{pid}",
                       "image_href": image},
         })
