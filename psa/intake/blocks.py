@@ -97,9 +97,9 @@ def _quote_start(lines: list[str]) -> int | None:
         if seen_body:
             if _ORIGINAL.match(line) or _ON_WROTE.match(line):
                 return i
-            following = " ".join(ln.strip() for ln in lines[i + 1:i + 3])
-            if stripped.startswith("On ") and _WROTE_END.search(following[:120]) and (
-                len(stripped) + len(following) < 260
+            following = lines[i + 1:i + 3]
+            if stripped.startswith("On ") and len(stripped) < 240 and any(
+                _WROTE_END.search(ln) and len(ln) < 120 for ln in following
             ):
                 return i
             if _OUTLOOK_RULE.match(line) and any(_FROM.match(n) for n in lines[i + 1:i + 3]):

@@ -26,6 +26,7 @@ Strength = Literal["strong", "medium", "weak"]
 
 _EMAIL = re.compile(r"\b([A-Za-z0-9._%+\-]+)@([A-Za-z0-9.\-]+\.[A-Za-z]{2,})\b")
 _HOST = re.compile(r"(?i)\b(?:https?://|www\.)([a-z0-9.\-]+\.[a-z]{2,})\b")
+_URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
 _FROM_LINE = re.compile(r"(?im)^\s*\**from\**\s*:.*$")
 _NAME_PREFIXES = frozenset({"at", "from", "with", "for", "over", "called", "client", "customer"})
 _NAME_FOLLOWERS = frozenset({"from", "at", "with", "here", "says", "said", "called", "reports"})
@@ -130,8 +131,9 @@ def narrow(
     contact named there is preferred over people the message merely mentions.
     """
     index = catalog.index
-    tokens = tokenize(text)
     emails = [(local.casefold(), domain.casefold()) for local, domain in _EMAIL.findall(text)]
+    # Addresses are matched as addresses above; as words they would match domain stems.
+    tokens = tokenize(_URL.sub(" ", _EMAIL.sub(" ", text)))
     companies, contacts = _Scores(), _Scores()
     _match_emails(index, emails, companies, contacts)
     for host in _HOST.findall(text):

@@ -105,6 +105,6 @@ def clip(text: str, limit: int) -> str:
         return flat
     cut = flat[: limit - 1]
     space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
+    if flat[len(cut)] != " " and space > limit // 2:
+        cut = cut[:space]  # do not end on half a word
     return cut.rstrip(" ,;:-–") + "…"
