@@ -100,6 +100,9 @@ class Calendar:
         object.__setattr__(self, "_prefix", tuple(prefix))
         object.__setattr__(self, "_holiday_days", tuple(days))
         object.__setattr__(self, "_holiday_cum", tuple(cum))
+        # Business-clock reading at the start of each holiday (it stands still through it).
+        marks = tuple(self._plain_at(day * DAY) - cum[i] for i, day in enumerate(days))
+        object.__setattr__(self, "_holiday_marks", marks)
 
     @property
     def week_seconds(self) -> int:
@@ -148,15 +151,10 @@ class Calendar:
 
     def time_at(self, target: int) -> int:
         """Earliest epoch second at which ``seconds_at`` reaches ``target``."""
-        lost = 0
-        while True:
-            local = self._plain_inverse(target + lost)
-            # Holidays up to and including the landing day count as whole lost days.
-            index = bisect.bisect_right(self._holiday_days, local // DAY)
-            now_lost = self._holiday_cum[index]
-            if now_lost == lost:
-                return local - self.utc_offset_minutes * 60
-            lost = now_lost
+        marks: tuple[int, ...] = self.__dict__["_holiday_marks"]
+        # Holidays whose start lies before ``target`` on the business clock are skipped whole.
+        lost = self._holiday_cum[bisect.bisect_left(marks, target)]
+        return self._plain_inverse(target + lost) - self.utc_offset_minutes * 60
 
     def between(self, start: int, end: int) -> int:
         """Business seconds in [start, end) (0 if end precedes start)."""
