@@ -454,8 +454,9 @@ class ConnectWiseClient:
         """Every record: count and the first page together, then the rest ``parallel`` at once.
 
         Ordered by ``id`` unless told otherwise so pages are stable; records that moved between
-        pages while paging are de-duplicated by id, and pages past the counted last one are
-        followed while they come back full.
+        pages while paging are de-duplicated by id. Pages past the counted last one are read
+        only when the pages returned more records than counted (the list grew meanwhile);
+        records created during the walk may otherwise be missed, as with any paged read.
         """
         check_page_size(page_size)
         if parallel < 1:
@@ -476,10 +477,13 @@ class ConnectWiseClient:
                     return await self.list(path, page=number, **kw)
 
             pages.extend(await _gather_or_cancel(*(fetch(n) for n in range(2, last + 1))))
-        number = len(pages)
-        while len(pages[-1]) == page_size:
+        number, fetched = len(pages), sum(len(chunk) for chunk in pages)
+        # More records than counted means the list grew while we paged: follow it while
+        # pages come back full. Otherwise trust the count (no extra round trip).
+        while len(pages[-1]) == page_size and fetched > total:
             number += 1
             pages.append(await self.list(path, page=number, **kw))
+            fetched += len(pages[-1])
         return _dedupe(record for chunk in pages for record in chunk)
 
     async def iter_forward_only(

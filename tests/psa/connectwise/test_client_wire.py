@@ -576,7 +576,7 @@ def test_list_all_follows_pages_past_a_stale_count(
     def handler(request: Any) -> respx.MockResponse:
         if request.url.path.endswith("/count"):
             seen.append({})
-            return respx.MockResponse(200, json={"count": 10})  # grew since the count
+            return respx.MockResponse(200, json={"count": 12})  # grew since the count
         return real(request)
 
     httpx2_mock.route(url__startswith=f"{BASE}/service/tickets").mock(side_effect=handler)
@@ -586,6 +586,24 @@ def test_list_all_follows_pages_past_a_stale_count(
             return await cw.list_all("/service/tickets", page_size=5)
 
     assert [r["id"] for r in run(scenario())] == list(range(1, 26))
+
+
+def test_list_all_trusts_an_exact_count_without_probing_an_extra_page(
+    httpx2_mock: respx.Router, make_client: MakeClient
+) -> None:
+    info_route(httpx2_mock)
+    seen: list[dict[str, list[str]]] = []
+    httpx2_mock.route(url__startswith=f"{BASE}/service/tickets").mock(
+        side_effect=_paged_handler(20, seen)
+    )
+
+    async def scenario() -> Any:
+        async with make_client() as cw:
+            return await cw.list_all("/service/tickets", page_size=5), cw.stats.requests
+
+    records, requests = run(scenario())
+    assert len(records) == 20
+    assert requests == 1 + 1 + 4  # discovery, count, four pages
 
 
 def test_list_all_of_an_empty_list_makes_two_requests(
