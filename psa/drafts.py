@@ -15,8 +15,10 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -78,16 +80,19 @@ class DraftStore:
         # A save that ran while the file was being read is newer than what was read.
         return self._memory.setdefault(ticket_id, draft)
 
-    async def save(self, draft: NoteDraft) -> None:
-        """Keep ``draft`` (an empty one discards the ticket's draft)."""
-        value = None if draft.empty else draft
-        self._memory[draft.ticket_id] = value
-        await self._write_latest(draft.ticket_id)
+    def save(self, draft: NoteDraft) -> Coroutine[Any, Any, None]:
+        """Keep ``draft`` (an empty one discards the ticket's draft); await it to write.
 
-    async def discard(self, ticket_id: int) -> None:
-        """Forget the ticket's draft (the note was sent, or the user threw it away)."""
+        Memory changes at the call, not when the returned coroutine first runs, so saves and
+        discards take effect in the order they were called even when run as separate tasks.
+        """
+        self._memory[draft.ticket_id] = None if draft.empty else draft
+        return self._write_latest(draft.ticket_id)
+
+    def discard(self, ticket_id: int) -> Coroutine[Any, Any, None]:
+        """Forget the ticket's draft (sent, or thrown away); await it to remove the file."""
         self._memory[int(ticket_id)] = None
-        await self._write_latest(int(ticket_id))
+        return self._write_latest(int(ticket_id))
 
     async def ticket_ids(self) -> list[int]:
         """Tickets that have a draft, on disk or in memory."""
