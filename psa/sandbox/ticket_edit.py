@@ -193,7 +193,7 @@ class TicketEditor:
         if new.get("owner") != old.get("owner"):
             _set_optional(new, "resources", store.resources_of(new))
         if new.get("parentTicketId") != old.get("parentTicketId"):
-            self._relink(old.get("parentTicketId"), new.get("parentTicketId"), ticket_id,
+            self.relink(old.get("parentTicketId"), new.get("parentTicketId"), ticket_id,
                          member)
         return store.commit(old, new, member)
 
@@ -306,12 +306,12 @@ class TicketEditor:
         except ApiError:
             raise FieldError(_error("InvalidValue", f"Ticket {value} does not exist.",
                                     "parentTicketId")) from None
-        if self_id is not None and self._ancestor(self_id, value):
+        if self_id is not None and self.creates_cycle(self_id, value):
             raise FieldError(_error("InvalidValue", "A ticket cannot be its own ancestor.",
                                     "parentTicketId"))
         target["parentTicketId"] = value
 
-    def _ancestor(self, ticket_id: int, candidate: int) -> bool:
+    def creates_cycle(self, ticket_id: int, candidate: int) -> bool:
         """Would making ``candidate`` the parent of ``ticket_id`` create a cycle?"""
         seen = set()
         current: int | None = candidate
@@ -323,8 +323,9 @@ class TicketEditor:
             current = parent
         return False
 
-    def _relink(self, old_parent: int | None, new_parent: int | None, child: int,
+    def relink(self, old_parent: int | None, new_parent: int | None, child: int,
                 member: str) -> None:
+        """Move ``child`` between parents, keeping both parents' ``hasChildTicket`` right."""
         store = self.store
         if old_parent is not None:
             children = store.children_of.get(old_parent, set())

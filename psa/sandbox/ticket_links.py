@@ -248,7 +248,7 @@ class LinkEditor:
         ids = _ids(body.get("childTicketIds"), "childTicketIds")
         for child in ids:
             self._known(child, "childTicketIds")
-            if child == parent_id or store.editor._ancestor(child, parent_id):
+            if child == parent_id or store.editor.creates_cycle(child, parent_id):
                 raise invalid_object("The tickets could not be attached.", [_error(
                     "InvalidValue", f"Ticket {child} cannot be a child of {parent_id}.",
                     "childTicketIds", "ticket")])
@@ -257,7 +257,7 @@ class LinkEditor:
             old = store.get(child)
             if old.get("parentTicketId") == parent_id:
                 continue
-            store.editor._relink(old.get("parentTicketId"), parent_id, child, member)
+            store.editor.relink(old.get("parentTicketId"), parent_id, child, member)
             store.commit(old, {**old, "parentTicketId": parent_id}, member)
         return {"success": True, "message": f"Attached {len(ids)} child ticket(s) to {parent_id}."}
 
