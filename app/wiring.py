@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu
+from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from app.connections import ConnectionBook
 from app.demo import DemoKey, DemoSandbox, demo_credentials
@@ -24,6 +24,7 @@ from ui.connection.connection_menu import ConnectionChoice, ConnectionMenu
 from ui.error_notice import ErrorNotice
 
 if TYPE_CHECKING:
+    from app.startup_frame import StartupFrame
     from psa.connectwise.credentials import Credentials
     from ui.connection.connection_dialog import ConnectionDialog, ConnectionFields
 
@@ -67,13 +68,14 @@ class Desk(QObject):
         self._book = book
         self._hook = hook
         self._options = options
-        self._window_factory = window_factory or default_window_factory()
+        self._window_factory = window_factory  # None: the real one, imported when needed
         self.notice = ErrorNotice()
         self.session: Session | None = None
         self.on_session_opened: list[SessionHook] = []
         self.dialog: ConnectionDialog | None = None
         self._menu: ConnectionMenu | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._frame: StartupFrame | None = None
 
     # ------------------------------------------------------------------ start and stop
 
@@ -82,20 +84,44 @@ class Desk(QObject):
         self._hook.set_presenter(self.notice.show)
         self._register_shutdown()
         if self._options.demo:
+            await self._show_frame(f"{APP_NAME} — Demo (sandbox)", "Starting the demo…")
             await self.open_demo(temporary=False)
             return
         current = self._book.current()
+        if current is not None:
+            await self._show_frame(APP_NAME, f"Connecting to {current.label}…")
         creds = await self._book.credentials(current) if current else None
         if current is not None and creds is not None:
             await self.open_connection(creds, connection_key=current.key)
         else:
+            self._dismiss_frame()
             self.show_connection_dialog(prefill=current, first_run=True)
+
+    async def _show_frame(self, title: str, message: str) -> None:
+        """Show the start-up frame and let it paint before the heavy imports block the loop."""
+        from app.startup_frame import StartupFrame
+
+        frame = StartupFrame(
+            self._settings,
+            title=title,
+            message=message,
+            on_user_close=lambda: self._runner.request_quit(0),
+        )
+        self._frame = frame
+        frame.show()
+        await await_paint(frame)  # painting is queued by show(): the watch is in place in time
+
+    def _dismiss_frame(self) -> None:
+        frame, self._frame = self._frame, None
+        if frame is not None:
+            frame.dismiss()
 
     def _register_shutdown(self) -> None:
         shutdown = self._runner.shutdown
 
         def close_windows() -> None:
             self._hook.set_presenter(None)  # no error box may pop up over a closing app
+            self._dismiss_frame()
             if self.dialog is not None:
                 self.dialog.reject()
             if self.session is not None:
@@ -163,12 +189,16 @@ class Desk(QObject):
             await old.close()
         self.session = session
         await session.open_service(transport)
-        window = self._window_factory(
+        factory = self._window_factory or default_window_factory()
+        window = factory(
             session.service, session.settings, cache=self._cache_for(session), demo=session.demo
         )
         session.window = window
         self._decorate(window, session)
+        if self._frame is not None:
+            self._frame.place(window)
         window.show()
+        self._dismiss_frame()
         self.notice.set_parent(window)
         self._open_initial_target(window)
         for hook in self.on_session_opened:
@@ -352,6 +382,31 @@ class _QuitOnClose(QObject):
     def _check(self) -> None:
         if self._is_current() and not self._window.isVisible():
             self._runner.request_quit(0)
+
+
+class _PaintWatch(QObject):
+    def __init__(self, widget: QWidget, done: asyncio.Future[None]) -> None:
+        super().__init__(widget)
+        self._done = done
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint and not self._done.done():
+            self._done.set_result(None)
+        return False
+
+
+async def await_paint(widget: QWidget, timeout: float = 0.5) -> None:
+    """Wait (briefly) until ``widget`` has painted once after being shown."""
+    done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    watch = _PaintWatch(widget, done)
+    widget.installEventFilter(watch)
+    try:
+        await asyncio.wait_for(asyncio.shield(done), timeout)
+    except TimeoutError:
+        pass  # a platform that never paints (or a hidden widget) must not stall start-up
+    finally:
+        widget.removeEventFilter(watch)
+        watch.deleteLater()
 
 
 def _file_menu(window: QMainWindow) -> QMenu:

@@ -99,6 +99,8 @@ def test_forget_removes_the_key_and_returns_to_the_first_run_dialog(
     async def scenario() -> None:
         await desk.start()
         assert desk.session is not None and not desk.session.demo
+        frames = [w for w in qapp.topLevelWidgets() if w.objectName() == "startupFrame"]
+        assert not any(f.isVisible() for f in frames)  # the main window replaced it
         menu = menu_of(desk)
         assert menu.forget_action.isEnabled()
         menu.forget_requested.emit()  # what "Yes" in the confirmation does
