@@ -2,7 +2,7 @@
 
 No sampling options (temperature, top_p, top_k) are sent: newer models reject them. The API key
 arrives as a ``SecretStr`` and appears in no message, log line or exception; SDK exceptions are
-translated with ``from None`` because they carry the request and its headers.
+translated and raised unchained because they carry the request and its headers.
 """
 
 from __future__ import annotations
@@ -157,6 +157,7 @@ class ClaudeClient:
         Cancellation (``asyncio.CancelledError``) propagates untouched.
         """
         client = self._ensure()
+        failure: IntakeError | None = None
         try:
             async with asyncio.timeout(self.settings.timeout):
                 message = await client.messages.parse(
@@ -168,7 +169,11 @@ class ClaudeClient:
                 )
         except (anthropic.AnthropicError, pydantic.ValidationError, TimeoutError,
                 IntakeError) as exc:
-            raise translate(exc, self.settings) from None
+            failure = translate(exc, self.settings)
+        if failure is not None:
+            # Raised outside the handler, with a fresh traceback: no chained SDK exception and
+            # no SDK frames (which hold the request and its Authorization header) ride along.
+            raise failure.with_traceback(None)
         parsed = message.parsed_output
         if not isinstance(parsed, output):
             raise MalformedAnswer()

@@ -242,12 +242,16 @@ def redact(text: str) -> Redacted:
         first = next((ln.strip() for ln in block.splitlines() if ln.strip()), "")
         removed.append(Redaction(kind=kind, excerpt=first[:80], length=len(block)))
     sent = blocks.body.strip()
-    match_text = "\n".join(p for p in (blocks.body, blocks.signature) if p.strip())
-    from_lines = [ln for ln in blocks.body.split("\n") if _FROM_LINE.match(ln)]
+    suspicious = suspicious_lines(sent)
+    # Lines aimed at an AI are no evidence of who wrote or what they need.
+    evidence = "\n".join(ln for ln in blocks.body.split("\n")
+                         if ln.strip()[:160] not in suspicious)
+    match_text = "\n".join(p for p in (evidence, blocks.signature) if p.strip())
+    from_lines = [ln for ln in evidence.split("\n") if _FROM_LINE.match(ln)]
     return Redacted(
         text=sent,
         removed=tuple(removed),
         match_text=match_text,
         sender_text="\n".join([*from_lines, blocks.signature]).strip(),
-        suspicious=suspicious_lines(sent),
+        suspicious=suspicious,
     )

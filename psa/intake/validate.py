@@ -49,7 +49,8 @@ def validate_answer(
     ``text`` is what was sent (redacted). Lines that look like instructions to an AI are left
     out of the local evidence, so an injected "priority emergency" supports nothing.
     """
-    evidence = "\n".join(ln for ln in text.split("\n") if ln.strip() not in suspicious_lines)
+    evidence = "\n".join(ln for ln in text.split("\n")
+                         if ln.strip()[:160] not in suspicious_lines)
     review = _Review(catalog, candidates, evidence, bool(suspicious_lines), offered_boards)
     company_id = _company(review, answer.company_id)
     contact_id = _contact(review, answer.contact_id, company_id)
@@ -87,6 +88,10 @@ def _company(review: _Review, proposed: int | None) -> int | None:
     if match is None:
         review.flag("company", "Claude proposed a customer the text does not point to; pick "
                     "one.", suggestion)
+        return None
+    if local is not None and local.score >= STRONG and proposed != local.id:
+        review.flag("company", "Claude's choice disagrees with the text "
+                    f"({local.reason}); pick one.", local.id)
         return None
     if strong and proposed not in {m.id for m in strong}:
         review.flag("company", "Claude's choice disagrees with the text "
