@@ -108,6 +108,7 @@ class TicketTableModel(QAbstractTableModel):
         self._pos: dict[int, int] = {}
         self._total = 0
         self._fetching = False
+        self._pageable = True
         self._clock = clock
         self._now = clock()
         self._sla: dict[int, SlaState] = {}
@@ -158,7 +159,8 @@ class TicketTableModel(QAbstractTableModel):
 
     @override
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:
-        return not parent.isValid() and not self._fetching and len(self._rows) < self._total
+        return (not parent.isValid() and self._pageable and not self._fetching
+                and len(self._rows) < self._total)
 
     @override
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:
@@ -276,9 +278,13 @@ class TicketTableModel(QAbstractTableModel):
         return ticket_id in self._changed
 
     # -- mutation -----------------------------------------------------------------------------
-    def reset_rows(self, rows: Iterable[TicketRow], total: int) -> None:
-        """Show a new query's first rows (duplicates by id keep the first)."""
+    def reset_rows(self, rows: Iterable[TicketRow], total: int, *, pageable: bool = True) -> None:
+        """Show a new query's first rows (duplicates by id keep the first).
+
+        Cached rows are not `pageable`: more rows come only once fresh ones replace them.
+        """
         self.beginResetModel()
+        self._pageable = pageable
         self._rows = []
         self._pos = {}
         for row in rows:
@@ -347,6 +353,8 @@ class TicketTableModel(QAbstractTableModel):
         """
         settled = len(fresh) if settled is None else settled
         fresh_ids = {row.id for row in fresh}
+        # Rows may be moved (removed and re-inserted) below: remember what they said before.
+        before = {r.id: r.last_updated for r in self._rows if r.id in fresh_ids}
         end = start + len(fresh)
         # Moved in from outside the range: remove the old copy first.
         outside = [
@@ -365,6 +373,8 @@ class TicketTableModel(QAbstractTableModel):
         if len(fresh) == 0 or total <= start + len(fresh):
             self._remove_positions(list(range(start + len(fresh), len(self._rows))))
         self._set_total(max(total, len(self._rows)))
+        moved = [r.id for r in fresh if r.id in before and before[r.id] != r.last_updated]
+        self.mark_changed(moved)
         return start
 
     def _reconcile_range(self, start: int, end: int, fresh: Sequence[TicketRow]) -> None:

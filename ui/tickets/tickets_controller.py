@@ -222,8 +222,7 @@ class TicketsController(QObject):
             except ValueError:
                 return  # a row shape this version cannot read: wait for fresh rows
         self._cached = True
-        self.model.reset_rows(rows, cached.total)
-        self.model.fetch_failed()
+        self.model.reset_rows(rows, cached.total, pageable=False)
         self.cached_shown.emit(cached.saved_at)
 
     async def _save_cache(self, key: str, page: TicketPage) -> None:
@@ -236,9 +235,6 @@ class TicketsController(QObject):
 
     # -- paging -------------------------------------------------------------------------------
     def _on_model_more_requested(self) -> None:
-        if not self._fresh:
-            self.model.fetch_failed()  # cached rows do not page; fresh ones are coming
-            return
         self._paging.start(self._load_next_page(self._generation))
 
     async def _load_next_page(self, generation: int) -> None:

@@ -227,3 +227,13 @@ def test_local_sort_orders_by_native_values_and_keeps_selection() -> None:
     model.sort_locally(Column.UPDATED, Qt.SortOrder.DescendingOrder)
     assert ids(model) == [1, 2, 3]  # ticket 1 was updated most recently
     assert model.data(model.index(0, Column.ID), SortRole) == 1
+
+
+def test_rows_moved_by_a_merge_are_marked_when_they_changed() -> None:
+    model = make_model()
+    model.reset_rows([row(1), row(2), row(3)], total=3)
+    # Ticket 3 was updated and (sorted by last update) jumps to the top.
+    model.merge_window(0, [row(3, last_updated=NOW), row(1), row(2)], total=3)
+    assert ids(model) == [3, 1, 2]
+    assert model.is_changed(3)
+    assert not model.is_changed(1)

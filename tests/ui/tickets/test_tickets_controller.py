@@ -1,0 +1,273 @@
+"""The list controller against the sandbox: stale replies, paging, shifts, cache, recovery."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex
+from pytestqt.modeltest import ModelTester
+
+from psa import NewTicket, TicketFilters, Unreachable
+from psa.list_cache import ListCache
+from psa.sandbox import Sandbox
+from psa.service import TicketService
+from tests.ui.qt_harness import wait_for
+from tests.ui.tickets.conftest import Recording, service_for
+from ui.tickets import tickets_controller
+from ui.tickets.problems import ProblemKind
+from ui.tickets.ticket_table_model import TicketTableModel
+from ui.tickets.tickets_controller import TicketsController
+
+
+def ids(model: TicketTableModel) -> list[int]:
+    return [r.id for r in model.rows()]
+
+
+def controller_for(backend: Recording, page_size: int = 20, **kw: Any) -> TicketsController:
+    model = TicketTableModel()
+    controller = TicketsController(backend, model, page_size=page_size, debounce_ms=10, **kw)
+    _made.append(controller)
+    return controller
+
+
+_made: list[TicketsController] = []
+
+
+@asynccontextmanager
+async def service(sb: Sandbox) -> AsyncIterator[TicketService]:
+    """The service, with every controller made meanwhile shut down before it closes."""
+    async with service_for(sb) as svc:
+        try:
+            yield svc
+        finally:
+            while _made:
+                _made.pop().shutdown()
+            await asyncio.sleep(0.01)  # let cancelled tasks unwind before the client closes
+
+
+async def loaded(controller: TicketsController) -> None:
+    await wait_for(lambda: not controller.loading and controller.model.rowCount() > 0)
+
+
+async def server_ids(backend: Recording, filters: TicketFilters, count: int) -> list[int]:
+    page = await backend.service.search_tickets(filters, page=1, page_size=count)
+    return [r.id for r in page.items]
+
+
+def test_slow_reply_for_an_old_filter_never_overwrites_the_new(
+    sandbox: Sandbox, run_async: Callable[..., Any]
+) -> None:
+    async def scenario() -> None:
+        async with service(sandbox) as svc:
+            backend = Recording(svc)
+            controller = controller_for(backend)
+            old = TicketFilters(query="printer")
+            new = TicketFilters(query="password")
+            release = backend.hold(lambda f, _p: f == old)
+            controller.apply(old)
+            await wait_for(lambda: len(backend.searches) == 1)
+            controller.apply(new)
+            await loaded(controller)
+            release.set()  # the old reply may now come back: it must change nothing
+            await asyncio.sleep(0.2)
+            assert controller.filters == new
+            assert controller.model.rowCount() > 0
+            assert all("password" in r.summary.lower() for r in controller.model.rows())
+            assert controller.generation == 2
+
+    run_async(scenario())
+
+
+def test_debounced_edits_send_one_search(
+    sandbox: Sandbox, run_async: Callable[..., Any]
+) -> None:
+    async def scenario() -> None:
+        async with service(sandbox) as svc:
+            backend = Recording(svc)
+            controller = controller_for(backend)
+            for text in ("p", "pr", "pri", "prin"):
+                controller.request(TicketFilters(query=text), 50)
+                await asyncio.sleep(0.01)
+            await loaded(controller)
+            assert [f.query for f, _ in backend.list_searches()] == ["prin"]
+
+    run_async(scenario())
+
+
+def test_paging_appends_the_next_server_page(
+    sandbox: Sandbox, run_async: Callable[..., Any], qtmodeltester: ModelTester
+) -> None:
+    async def scenario() -> None:
+        async with service(sandbox) as svc:
+            backend = Recording(svc)
+            controller = controller_for(backend, page_size=25)
+            qtmodeltester.check(controller.model)
+            controller.apply(TicketFilters())
+            await loaded(controller)
+            # The model tester itself calls fetchMore after each change; more calls while a
+            # page is on its way must not send more requests.
+            for _ in range(3):
+                controller.model.fetchMore(QModelIndex())
+            await wait_for(lambda: controller.model.rowCount() >= 50)
+            assert [p for _, p in backend.list_searches()][:2] == [1, 2]
+            assert len(backend.list_searches()) == controller.model.rowCount() // 25
+            assert ids(controller.model) == await server_ids(backend, TicketFilters(), 50)
+
+    run_async(scenario())
+
+
+def test_a_new_ticket_shifting_pages_neither_duplicates_nor_hides_rows(
+    fresh_sandbox: Sandbox, run_async: Callable[..., Any]
+) -> None:
+    async def scenario() -> None:
+        async with service(fresh_sandbox) as svc:
+            backend = Recording(svc)
+            controller = controller_for(backend)
+            filters = TicketFilters()  # newest first: a new ticket pushes every row down
+            controller.apply(filters)
+            await loaded(controller)
+            first = controller.model.rows()[0]
+            assert first.company_id is not None and first.board_id is not None
+            await svc.create_ticket(NewTicket(summary="Shifts the pages",
+                                              company_id=first.company_id,
+                                              board_id=first.board_id))
+            controller.model.fetchMore(QModelIndex())
+            await wait_for(lambda: controller.model.rowCount() >= 40)
+            got = ids(controller.model)
+            assert len(got) == len(set(got))
+            assert got == await server_ids(backend, filters, len(got))
+
+    run_async(scenario())
+
+
+def test_a_ticket_closing_above_does_not_make_a_row_vanish(
+    fresh_sandbox: Sandbox, run_async: Callable[..., Any]
+) -> None:
+    async def scenario() -> None:
+        async with service(fresh_sandbox) as svc:
+            backend = Recording(svc)
+            controller = controller_for(backend)
+            filters = TicketFilters()
+            controller.apply(filters)
+            await loaded(controller)
+            victim = controller.model.rows()[3]
+            assert victim.board_id is not None
+            closed = next(s for s in await svc.statuses(victim.board_id) if s.closed)
+            await svc.update_status(victim.id, closed.id)
+            controller.model.fetchMore(QModelIndex())
+            await wait_for(lambda: controller.model.rowCount() >= 39)
+            await wait_for(lambda: not controller.model.fetching)
+            got = ids(controller.model)
+            assert victim.id not in got
+            # Row 21 of the old list moved up into page 1: it must be there, exactly once.
+            assert got == await server_ids(backend, filters, len(got))
+
+    run_async(scenario())
+
+
+def test_refresh_updates_rows_in_place_and_marks_them_changed(
+    fresh_sandbox: Sandbox, run_async: Callable[..., Any]
+) -> None:
+    async def scenario() -> None:
+        async with service(fresh_sandbox) as svc:
+            backend = Recording(svc)
+            controller = controller_for(backend)
+            controller.apply(TicketFilters())
+            await loaded(controller)
+            controller.set_visible_rows(0, 15)
+            target = controller.model.rows()[5]
+            assert target.board_id is not None
+            other = next(s for s in await svc.statuses(target.board_id)
+                         if not s.closed and s.id != target.status_id)
+            await svc.update_status(target.id, other.id)
+            controller.refresh()
+            await wait_for(lambda: controller.model.rows()[5].status_id == other.id)
+            assert controller.model.is_changed(target.id), (target, controller.model.rows()[5])
+            assert controller.model.row_of(target.id) == 5
+
+    run_async(scenario())
+
+
+def test_cached_rows_show_at_once_then_fresh_rows_replace_them(
+    sandbox: Sandbox, run_async: Callable[..., Any], tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        cache = ListCache(tmp_path / "lists.sqlite3")
+        async with service(sandbox) as svc:
+            first = controller_for(Recording(svc), cache=cache)
+            first.apply(TicketFilters())
+            await loaded(first)
+            await wait_for(lambda: cache.load("dispatch-desk://tickets") is not None)
+            expected = ids(first.model)
+
+            backend = Recording(svc)
+            release = backend.hold(lambda _f, _p: True)
+            second = controller_for(backend, cache=cache)
+            shown: list[float] = []
+            second.cached_shown.connect(shown.append)
+            second.apply(TicketFilters())
+            await wait_for(lambda: second.model.rowCount() > 0)
+            assert second.showing_cached and shown
+            assert ids(second.model) == expected
+            assert not second.model.canFetchMore(QModelIndex())  # cached rows do not page
+            release.set()
+            await wait_for(lambda: not second.showing_cached and not second.loading)
+            assert ids(second.model) == expected
+
+    run_async(scenario())
+
+
+def test_connection_loss_reports_then_recovers_by_itself(
+    sandbox: Sandbox, run_async: Callable[..., Any], monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(tickets_controller, "RETRY_DELAYS", (0.05,))
+
+    async def scenario() -> None:
+        async with service(sandbox) as svc:
+            backend = Recording(svc)
+            backend.fail_with = Unreachable("connection refused")
+            controller = controller_for(backend)
+            problems: list[Any] = []
+            cleared: list[bool] = []
+            controller.problem.connect(problems.append)
+            controller.problem_cleared.connect(lambda: cleared.append(True))
+            controller.apply(TicketFilters())
+            await wait_for(lambda: bool(problems))
+            assert problems[0].kind is ProblemKind.CONNECTION
+            await asyncio.sleep(0.2)
+            assert not cleared  # still down: retrying, not recovered
+            backend.fail_with = None
+            await wait_for(lambda: bool(cleared))
+            await loaded(controller)
+            assert controller.current_problem is None
+
+    run_async(scenario())
+
+
+def test_visible_rows_get_current_sla_figures(
+    sandbox: Sandbox, run_async: Callable[..., Any]
+) -> None:
+    async def scenario() -> None:
+        async with service(sandbox) as svc:
+            calls: list[list[int]] = []
+            backend = Recording(svc)
+
+            async def sla_now(ticket_ids: Any) -> Any:
+                calls.append(list(ticket_ids))
+                return await svc.sla_now(ticket_ids)
+
+            backend.sla_now = sla_now  # type: ignore[method-assign]
+            controller = controller_for(backend)
+            controller.apply(TicketFilters())
+            await loaded(controller)
+            controller.set_visible_rows(0, 9)
+            await wait_for(lambda: bool(calls) and len(calls[-1]) == 10)
+            visible = [r.id for r in controller.model.rows()[:10]]
+            assert calls[-1] == visible
+            await wait_for(lambda: controller.model.sla_cell(controller.model.rows()[0]).text != "")
+
+    run_async(scenario())
