@@ -92,10 +92,24 @@ class Desk(QObject):
             await self._show_frame(APP_NAME, f"Connecting to {current.label}…")
         creds = await self._book.credentials(current) if current else None
         if current is not None and creds is not None:
-            await self.open_connection(creds, connection_key=current.key)
+            try:
+                await self.open_connection(creds, connection_key=current.key)
+            except Exception as exc:  # e.g. a saved site that no longer parses
+                from ui.connection.messages import describe_error
+
+                log.exception("Could not open the saved connection")
+                await self._close_failed_session()
+                dialog = self.show_connection_dialog(prefill=current, creds=creds, first_run=True)
+                dialog.show_problem(f"Could not open this connection. {describe_error(exc)}")
         else:
             self._dismiss_frame()
             self.show_connection_dialog(prefill=current, first_run=True)
+
+    async def _close_failed_session(self) -> None:
+        self._dismiss_frame()
+        session, self.session = self.session, None
+        if session is not None:
+            await session.close()
 
     async def _show_frame(self, title: str, message: str) -> None:
         """Show the start-up frame and let it paint before the heavy imports block the loop."""

@@ -208,3 +208,27 @@ def test_demo_from_the_first_run_dialog_uses_a_throwaway_profile(
     assert not temp_dir[0].exists()
     after = profile.settings_path.read_bytes() if profile.settings_path.exists() else b""
     assert after == before
+
+
+def test_a_saved_connection_that_cannot_open_brings_back_the_dialog(
+    qapp: QApplication,
+    profile: Profile,
+    secrets: InMemoryStore,
+    run_async: Callable[..., Any],
+) -> None:
+    connection = saved("ftp://cw.example.com")  # saved by an older version, say
+    ConnectionSettings(open_settings(profile.settings_path)).save(connection)
+    secrets.secrets[connection.account] = "sandbox-private"
+    desk, _book, runner = make_desk(qapp, profile, secrets)
+
+    async def scenario() -> None:
+        await desk.start()
+        assert desk.session is None
+        dialog = desk.dialog
+        assert dialog is not None and dialog.isVisible()
+        assert dialog.site.text() == "ftp://cw.example.com"
+        assert dialog.status.text().startswith("Could not open this connection.")
+        assert "https://" in dialog.status.text()
+        await runner.shutdown.run()
+
+    run_async(scenario())

@@ -153,6 +153,10 @@ class ConnectionDialog(QDialog):
         self.save_button.setEnabled(ready)
         self.demo_button.setEnabled(not self._busy())
 
+    def show_problem(self, text: str) -> None:
+        """Say why the dialog is shown again (e.g. the saved connection could not be opened)."""
+        self._show_status(text, ok=False)
+
     def _show_status(self, text: str, *, ok: bool | None = None) -> None:
         self.status.setText(text)
         role = "ok" if ok else ("error" if ok is False else "info")
