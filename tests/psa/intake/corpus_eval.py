@@ -76,10 +76,11 @@ def evaluate(catalog: IntakeCatalog | None = None, name: str = "emails.json") ->
     for case in load_cases(name):
         draft = parse_offline(case["text"], catalog)
         score.total += 1
-        for name, ok in check(case, draft, catalog).items():
-            score.hits[name] += ok
+        for field_name, ok in check(case, draft, catalog).items():
+            score.hits[field_name] += ok
             if not ok:
-                score.misses.append(f"{case['id']}: {name} -> {_shown(name, draft, catalog)}")
+                shown = _shown(field_name, draft, catalog)
+                score.misses.append(f"{case['id']}: {field_name} -> {shown}")
     return score
 
 

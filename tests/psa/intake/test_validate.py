@@ -162,8 +162,8 @@ def test_assignee_only_when_the_text_names_the_member(catalog: IntakeCatalog) ->
 
 
 def test_model_confidence_does_not_decide_the_flags(catalog: IntakeCatalog) -> None:
-    fields = {"company_id": contoso(catalog), "contact_id": 999, "board_id": 12,
-              "priority_id": 7}
+    fields: dict[str, Any] = {"company_id": contoso(catalog), "contact_id": 999,
+                              "board_id": 12, "priority_id": 7}
     sure = check(catalog, confidence="high", **fields)
     unsure = check(catalog, confidence="low", **fields)
     assert sure.flags == unsure.flags
