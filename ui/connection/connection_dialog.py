@@ -28,6 +28,11 @@ Saver = Callable[[Credentials], Awaitable[None]]
 """Stores the connection (the private key in the secret store only)."""
 
 
+# Windows 11's error and success text colours, for light and dark backgrounds.
+_LIGHT_STATUS = {False: "#c42b1c", True: "#0f7b0f"}
+_DARK_STATUS = {False: "#ff99a4", True: "#6ccb5f"}
+
+
 @dataclass(frozen=True)
 class ConnectionFields:
     """What the dialog opens with; the private key only when editing a stored connection."""
@@ -118,7 +123,7 @@ class ConnectionDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 84)
 
     def _line(self, text: str, placeholder: str, name: str) -> QLineEdit:
         edit = QLineEdit(text)
@@ -159,8 +164,11 @@ class ConnectionDialog(QDialog):
 
     def _show_status(self, text: str, *, ok: bool | None = None) -> None:
         self.status.setText(text)
-        role = "ok" if ok else ("error" if ok is False else "info")
-        self.status.setProperty("state", role)
+        dark = self.palette().color(self.backgroundRole()).lightness() < 128
+        colours = _DARK_STATUS if dark else _LIGHT_STATUS
+        colour = None if ok is None else colours[ok]
+        # Colour only adds to the words ("Could not connect", "Connected"); it never replaces them.
+        self.status.setStyleSheet(f"color: {colour};" if colour else "")
 
     # ------------------------------------------------------------------ slots
 
