@@ -143,6 +143,8 @@ class Comparison(Cond):
         _check_field(self.field)
         if self.op not in _OPS:
             raise ValueError(f"unknown operator {self.op!r}")
+        if self.field in NUMERIC_FIELDS and self.value is not None:
+            _check_id(self.value)  # ids are ints: no bool, no text
         render_value(self.value)  # fail at construction, not at render time
 
     def render(self) -> str:
@@ -162,7 +164,7 @@ class InList(Cond):
         if not self.values:
             raise ValueError("an in (...) list needs at least one value")
         for value in self.values:
-            if isinstance(value, str):
+            if isinstance(value, str) and self.field not in NUMERIC_FIELDS:
                 quote_literal(value)
             else:
                 _check_id(value)

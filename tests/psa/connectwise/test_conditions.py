@@ -91,6 +91,12 @@ def test_ids_are_ints_and_bools_are_refused() -> None:
         id_in("id", ["1 or 1=1"])  # type: ignore[list-item]
     with pytest.raises(ValueError, match="at least one"):
         F("id").in_([])
+    for bad in (True, "5", 5.0):
+        with pytest.raises(TypeError):
+            F("board/id") == bad  # noqa: B015
+    with pytest.raises(TypeError):
+        F("company/id").in_(["5"])
+    assert (F("owner/id") == None).render() == "owner/id = null"  # noqa: E711
     assert F("status/name").in_(["New", "it's"]).render() == 'status/name in ("New","it\'s")'
     assert F("id").not_in([1]).render() == "id not in (1)"
 
