@@ -8,18 +8,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import QMainWindow
 
 from app.connections import ConnectionBook
 from app.demo import DemoKey, DemoSandbox, demo_credentials
 from app.errors import ErrorHook
+from app.probe import probe_connection
 from app.product import APP_NAME, PRODUCT_CLIENT_ID
 from app.profile import Profile, temporary_profile
 from app.runner import AppRunner, Phase
 from app.session import Session, WindowFactory, default_window_factory, gated_transport
 from app.settings import SavedConnection, open_settings
+from app.window_glue import QuitOnClose, await_paint, file_menu_of, first_action
 from ui.connection.connection_menu import ConnectionChoice, ConnectionMenu
 from ui.error_notice import ErrorNotice
 
@@ -240,9 +242,9 @@ class Desk(QObject):
     def _decorate(self, window: QMainWindow, session: Session) -> None:
         if session.demo and "demo" not in window.windowTitle().lower():
             window.setWindowTitle(f"{APP_NAME} — Demo (sandbox)")
-        file_menu = _file_menu(window)
+        file_menu = file_menu_of(window)
         menu = ConnectionMenu(window)
-        menu.install(file_menu, before=_first_action(file_menu))
+        menu.install(file_menu, before=first_action(file_menu))
         menu.edit_requested.connect(self._on_menu_edit_requested)
         menu.new_requested.connect(self._on_menu_new_requested)
         menu.switch_requested.connect(self._on_menu_switch_requested)
@@ -256,7 +258,7 @@ class Desk(QObject):
         exit_action.triggered.connect(lambda: self._runner.request_quit(0))
         file_menu.addAction(exit_action)
         is_current = lambda: self.session is not None and self.session.window is window  # noqa: E731
-        window.installEventFilter(_QuitOnClose(window, self._runner, is_current))
+        window.installEventFilter(QuitOnClose(window, self._runner, is_current))
 
     def _refresh_menu(self) -> None:
         if self._menu is None or self.session is None:
@@ -372,73 +374,6 @@ class Desk(QObject):
             )
 
 
-class _QuitOnClose(QObject):
-    """The user closing the main window quits (until the tray issue adds hide-to-tray).
-
-    A window the app closes itself (switching or forgetting a connection) is no longer the
-    current one by then, and does not quit.
-    """
-
-    def __init__(
-        self, window: QMainWindow, runner: AppRunner, is_current: Callable[[], bool]
-    ) -> None:
-        super().__init__(window)
-        self._window = window
-        self._runner = runner
-        self._is_current = is_current
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Close:
-            # The window may still refuse the close; look once it has decided.
-            QTimer.singleShot(0, self._check)
-        return False
-
-    def _check(self) -> None:
-        if self._is_current() and not self._window.isVisible():
-            self._runner.request_quit(0)
-
-
-class _PaintWatch(QObject):
-    def __init__(self, widget: QWidget, done: asyncio.Future[None]) -> None:
-        super().__init__(widget)
-        self._done = done
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Paint and not self._done.done():
-            self._done.set_result(None)
-        return False
-
-
-async def await_paint(widget: QWidget, timeout: float = 0.5) -> None:
-    """Wait (briefly) until ``widget`` has painted once after being shown."""
-    done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-    watch = _PaintWatch(widget, done)
-    widget.installEventFilter(watch)
-    try:
-        await asyncio.wait_for(asyncio.shield(done), timeout)
-    except TimeoutError:
-        pass  # a platform that never paints (or a hidden widget) must not stall start-up
-    finally:
-        widget.removeEventFilter(watch)
-        watch.deleteLater()
-
-
-def _file_menu(window: QMainWindow) -> QMenu:
-    menu = getattr(window, "file_menu", None)
-    if isinstance(menu, QMenu):
-        return menu
-    for action in window.menuBar().actions():
-        sub = action.menu()
-        if isinstance(sub, QMenu) and action.text().replace("&", "").lower() == "file":
-            return sub
-    return window.menuBar().addMenu("&File")
-
-
-def _first_action(menu: QMenu) -> QAction | None:
-    actions = menu.actions()
-    return actions[0] if actions else None
-
-
 def _fields(prefill: SavedConnection | None, creds: Credentials | None) -> ConnectionFields | None:
     from ui.connection.connection_dialog import ConnectionFields
 
@@ -460,16 +395,3 @@ def _fields(prefill: SavedConnection | None, creds: Credentials | None) -> Conne
             member_identifier=prefill.member_identifier,
         )
     return None
-
-
-async def probe_connection(creds: Credentials) -> str:
-    """Test connection: discover the site and read system/info with the keys (one retry)."""
-    from psa.connectwise.client import ConnectWiseClient
-    from psa.connectwise.retry import RetryPolicy
-
-    async with ConnectWiseClient(creds, retry=RetryPolicy(max_attempts=2)) as client:
-        info = await client.get_json("/system/info")
-        company = client.company_info
-    version = info.get("version") if isinstance(info, dict) else None
-    where = f" — {company.company_name}" if company and company.company_name else ""
-    return f"ConnectWise {version or '(version not reported)'}{where}"

@@ -30,8 +30,8 @@ def sandbox() -> Iterator[Sandbox]:
 
 
 async def sandbox_probe(creds: Credentials) -> str:
-    """What app.wiring.probe_connection does: one client, system/info."""
-    from app.wiring import probe_connection
+    """The app's own Test connection: one client, system/info."""
+    from app.probe import probe_connection
 
     return await probe_connection(creds)
 
