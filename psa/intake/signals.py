@@ -81,7 +81,7 @@ _BOARD: dict[BoardKind, tuple[tuple[re.Pattern[str], int], ...]] = {
                 r"\bgenerated automatically\b", r"\bdo not reply\b", r"\[alert\]",
                 r"\bhas not checked in\b", r"\bthreshold\b", r"\bagent offline\b")),
         (1, _rx(r"\balert\b", r"\bbackup (?:job )?(?:failed|failure)\b", r"\bdisk space\b",
-                r"\bon battery\b", r"^device:", r"\bcpu above\b", r"\bchanged state\b",
+                r"\bon battery\b", r"(?m)^device:", r"\bcpu above\b", r"\bchanged state\b",
                 r"\bquarantined\b")),
     ) for p in ps),
     "escalations": tuple((p, w) for w, ps in (
@@ -154,8 +154,7 @@ def board_kind(text: str) -> Hint:
     for kind, patterns in _BOARD.items():
         total, evidence = 0, []
         for pattern, weight in patterns:
-            match = pattern.search(text) if pattern.pattern != "^device:" else re.search(
-                r"(?im)^device:", text)
+            match = pattern.search(text)
             if match:
                 total += weight
                 evidence.append(match.group().strip())

@@ -56,8 +56,8 @@ _URGENT_PREFIX = re.compile(
 _ABBREVIATIONS = word_set("dr mr mrs ms st no vs etc eg ie approx jr sr inc co")
 _PREFIX_SEGMENT = re.compile(r"^\s*([\w'&. ]{2,40}?)\s+[-–—]\s+(?=\S)")
 _METADATA = re.compile(
-    r"^\s*(?:portal ticket|submitted by|company|client|customer|site|device|contact|phone|"
-    r"priority|job (?:start|end)|alert type|status)\b[^:\n]{0,30}(?::|\bby\b)",
+    r"^\s*(?:(?:company|client|customer|site|device|contact|phone|priority|alert type|status|"
+    r"job start|job end)(?:\s+\w+)?\s*:|portal ticket\b|submitted by\b)",
     re.IGNORECASE,
 )
 _BOUNDARY = re.compile(r"(?<=[.!?])\s+|\n+")

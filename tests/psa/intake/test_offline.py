@@ -110,6 +110,9 @@ def test_board_keywords(text: str, kind: str) -> None:
      "Files encrypted"),
     ("Dr. Sato from Mangrove Vet called: the x-ray workstation won't connect.",
      "The x-ray workstation won't connect"),
+    ("Phone system is down: nobody can call out.", "Phone system is down: nobody can call out"),
+    ("Client: Contoso Dental\nDevice: CONTOS-SRV01\nVolume C: is 94% full.",
+     "Volume C: is 94% full"),
 ])
 def test_summary_is_the_subject_or_first_meaningful_sentence(text: str, summary: str) -> None:
     assert split_message(text).summary == summary
