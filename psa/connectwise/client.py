@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
@@ -101,6 +102,8 @@ class ConnectWiseClient:
             raise ValueError("max_in_flight must be between 1 and 6 (like a browser)")
         self._creds = creds
         self._site: Site = normalise_site(creds.site)
+        if self._site.scheme == "http" and not _is_loopback(self._site.host):
+            log.warning("plain http to %s: the API keys travel unencrypted", self._site.host)
         self._retry = retry or RetryPolicy()
         self._semaphore = asyncio.Semaphore(max_in_flight)
         self._http = httpx2.AsyncClient(
@@ -530,6 +533,13 @@ async def _gather_or_cancel(*aws: Awaitable[Any]) -> list[Any]:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _transient(exc: ConnectWiseError) -> bool:

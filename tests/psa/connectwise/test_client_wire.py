@@ -10,10 +10,11 @@ from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
+import httpx2
 import pytest
 import respx
 
-from psa.connectwise.client import ACCEPT, ConnectWiseClient
+from psa.connectwise.client import ACCEPT, DEFAULT_TIMEOUT, ConnectWiseClient
 from psa.connectwise.conditions import F, id_in
 from psa.connectwise.credentials import Credentials
 from psa.connectwise.errors import (
@@ -72,6 +73,34 @@ def test_every_api_request_carries_basic_auth_client_id_and_versioned_accept(
     assert headers["authorization"] == f"Basic {expected}"
     assert headers["clientid"] == creds.client_id
     assert headers["accept"] == ACCEPT == "application/vnd.connectwise.com+json; version=2025.8"
+
+
+def test_connect_and_read_timeouts_are_explicit(
+    httpx2_mock: respx.Router, make_client: MakeClient
+) -> None:
+    route = info_route(httpx2_mock)
+
+    async def scenario() -> None:
+        async with make_client(timeout=httpx2.Timeout(connect=2.0, read=7.0, write=7.0,
+                                                      pool=9.0)) as cw:
+            await cw.api_base()
+        async with make_client() as cw:
+            await cw.api_base()
+
+    run(scenario())
+    custom, default = (call.request.extensions["timeout"] for call in route.calls)
+    assert (custom["connect"], custom["read"]) == (2.0, 7.0)
+    assert (default["connect"], default["read"]) == (
+        DEFAULT_TIMEOUT.connect, DEFAULT_TIMEOUT.read) == (10.0, 30.0)
+
+
+def test_plain_http_to_a_remote_host_is_allowed_but_warned_about(
+    make_client: MakeClient, creds: Credentials, caplog: pytest.LogCaptureFixture
+) -> None:
+    make_client(creds=creds.model_copy(update={"site": "http://cw.example.com"}))
+    make_client(creds=creds.model_copy(update={"site": "http://127.0.0.1:8000"}))
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == ["plain http to cw.example.com: the API keys travel unencrypted"]
 
 
 def test_company_info_is_asked_without_the_auth_header(
@@ -220,6 +249,29 @@ def test_a_404_triggers_one_rediscovery_and_a_replay_on_the_new_codebase(
     assert first == second == {"version": "2025.1"}
     assert (info.call_count, old.call_count, new.call_count) == (2, 1, 2)
     assert requests == 5
+
+
+def test_a_post_that_404s_on_a_stale_codebase_is_replayed_once_on_the_new_one(
+    httpx2_mock: respx.Router, make_client: MakeClient
+) -> None:
+    info = httpx2_mock.get(INFO_URL)
+    info.side_effect = [
+        respx.MockResponse(200, json={"Codebase": "v2024_1/"}),
+        respx.MockResponse(200, json={"Codebase": "v2025_1/"}),
+    ]
+    old = httpx2_mock.post("https://cw.example.com/v2024_1/apis/3.0/service/tickets").mock(
+        return_value=respx.MockResponse(404, content=b"")
+    )
+    new = httpx2_mock.post("https://cw.example.com/v2025_1/apis/3.0/service/tickets").mock(
+        return_value=respx.MockResponse(201, json={"id": 9})
+    )
+
+    async def scenario() -> Any:
+        async with make_client() as cw:
+            return await cw.post_json("/service/tickets", {"summary": "x"})
+
+    assert run(scenario()) == {"id": 9}
+    assert (old.call_count, new.call_count) == (1, 1)
 
 
 def test_a_404_with_an_unchanged_codebase_is_not_found_after_one_rediscovery(
