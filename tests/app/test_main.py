@@ -13,8 +13,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
+import app.profile
 from app.main import main
-from app.profile import profile_at
+from app.profile import Profile, profile_at
+from app.profile import temporary_profile as real_temporary_profile
 from app.secrets import InMemoryStore, KeyringStore
 from app.settings import ConnectionSettings, SavedConnection, open_settings
 from ui.connection.connection_dialog import ConnectionDialog
@@ -45,15 +47,20 @@ def sandbox() -> Iterator[Any]:
         yield sb
 
 
-def _demo_dirs() -> set[str]:
-    return {n for n in os.listdir(tempfile.gettempdir()) if n.startswith("dispatch-desk-demo-")}
-
-
 def test_demo_screenshot_writes_a_1440x900_png_and_exits_0(
-    qapp: QApplication, tmp_path: Path
+    qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     KeyringSpy.calls = 0
-    before = _demo_dirs()
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))  # where the throwaway profile goes
+    used: list[Profile] = []
+
+    def recording_temporary_profile() -> Profile:
+        used.append(real_temporary_profile())
+        return used[-1]
+
+    monkeypatch.setattr(app.profile, "temporary_profile", recording_temporary_profile)
     png = tmp_path / "shot.png"
     code = main(["--demo", "--screenshot", str(png)], secret_store=spy_factory)
     assert code == 0
@@ -61,7 +68,8 @@ def test_demo_screenshot_writes_a_1440x900_png_and_exits_0(
     assert (image.width(), image.height()) == (1440, 900)
     assert png.stat().st_size > 10_000  # a rendered table, not an empty frame
     assert KeyringSpy.calls == 0
-    assert _demo_dirs() == before  # the throwaway profile is gone
+    assert len(used) == 1 and used[0].config_dir.parent == temp
+    assert list(temp.iterdir()) == []  # the throwaway profile is gone
     config_home = Path(os.environ["XDG_CONFIG_HOME"])
     assert not (config_home / "Dispatch Desk").exists()  # the real profile was never created
 
