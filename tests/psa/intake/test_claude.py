@@ -13,6 +13,7 @@ import httpx2
 import pytest
 
 from psa.intake.catalog import IntakeCatalog
+from psa.intake.draft import TicketDraft
 from psa.intake.errors import (
     ConnectionFailed,
     IntakeError,
@@ -36,6 +37,7 @@ from tests.psa.intake.conftest import (
     message,
     ok,
     service,
+    settings,
 )
 from tests.psa.intake.test_match import company_id, contact_id, synthetic
 
@@ -302,3 +304,13 @@ def test_the_key_is_never_in_errors_or_logs(
     assert exc.__cause__ is None and exc.__context__ is None
     assert all(API_KEY not in record.getMessage() for record in caplog.records)
     assert fake.requests[0].headers["authorization"].endswith(API_KEY)  # it was sent, though
+
+
+def test_settings_repr_hides_the_key_and_drafts_round_trip_as_json(
+    fake: FakeClaude, catalog: IntakeCatalog
+) -> None:
+    assert API_KEY not in repr(settings()) and "api_key=set" in repr(settings())
+    fake.replies.append(ok(good_answer(catalog, contact_id=999)))
+    draft = run(parse(fake, catalog)).draft
+    assert "contact" in draft.flags
+    assert TicketDraft.model_validate_json(draft.model_dump_json()) == draft
