@@ -239,7 +239,8 @@ class BulkPanel(QWidget):
         """Give each ticket its board's status called ``name``."""
         async def action(tid: int) -> TicketRow | None:
             row = self._known_row(tid)
-            status_id = status_id_by_name(self._statuses.get(row.board_id or -1, ()), name)
+            statuses = await self._board_statuses(row.board_id)
+            status_id = status_id_by_name(statuses, name)
             if status_id is None:
                 raise InvalidObject(f"Board {row.board_name or row.board_id} has no status "
                                     f"{name}.", code="StatusNotOnBoard")
@@ -268,6 +269,14 @@ class BulkPanel(QWidget):
 
         self._start(BulkJob(self.ticket_ids, action, label="Note"))
 
+    async def _board_statuses(self, board: int | None) -> tuple[BoardStatusOption, ...]:
+        """A board's statuses; read when a ticket turned out to be on a board not seen yet."""
+        if board is None:
+            return ()
+        if board not in self._statuses:
+            self._statuses[board] = await self._service.statuses(board)
+        return self._statuses[board]
+
     def _known_row(self, ticket_id: int) -> TicketRow:
         row = self.rows.get(ticket_id)
         if row is None or ticket_id in self._missing:
@@ -281,7 +290,7 @@ class BulkPanel(QWidget):
         self.job = job
         self._run(job)
 
-    def _run(self, job: BulkJob) -> None:
+    def _run(self, job: BulkJob, *, reread: Sequence[int] = ()) -> None:
         self.running = True
         self.running_changed.emit(True)
         self._sync_enabled()
@@ -292,10 +301,15 @@ class BulkPanel(QWidget):
         self.progress.setFormat(f"{job.label}: %v of %m")
         self.progress.show()
         self._show_summary("")
-        self._tasks.spawn(self._execute(job), name="bulk-job")
+        self._tasks.spawn(self._execute(job, list(reread)), name="bulk-job")
 
-    async def _execute(self, job: BulkJob) -> None:
+    async def _execute(self, job: BulkJob, reread: list[int]) -> None:
         try:
+            if reread:  # a retry works on the tickets as they are now (board, existence)
+                with contextlib.suppress(ConnectWiseError):
+                    fresh = await fetch_rows(self._service.client, reread)
+                    self.rows.update(fresh)
+                    self._missing = (self._missing | set(reread)) - set(fresh)
             await job.run(self._on_progress)
             await self._sync_rows(job)
         finally:
@@ -393,4 +407,4 @@ class BulkPanel(QWidget):
 
     def _on_retry_button_clicked(self) -> None:
         if self.job is not None and not self.running and self.job.failed:
-            self._run(self.job)
+            self._run(self.job, reread=[o.ticket_id for o in self.job.failed])
