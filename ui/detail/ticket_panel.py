@@ -134,6 +134,9 @@ class TicketPanel(QWidget):
             return
         self._ticket_id = ticket_id
         cached = self.cache.get(ticket_id)
+        board = (cached.ticket.board_id if cached else hint.board_id if hint else None)
+        # Started before painting, so the requests go out before the first paint does.
+        self._load.start(self._load_ticket(ticket_id, board, cached))
         if not same:
             self.notice.clear()
             self.complete = False
@@ -143,8 +146,6 @@ class TicketPanel(QWidget):
                 self._paint_loading(ticket_id, hint)
             self.editor.set_ticket(ticket_id, sending=self.changes.is_sending(ticket_id))
         self._ensure_members()
-        board = (cached.ticket.board_id if cached else hint.board_id if hint else None)
-        self._load.start(self._load_ticket(ticket_id, board, cached))
 
     def refresh(self) -> None:
         """Reload the ticket shown (the cache is painted over, not cleared)."""

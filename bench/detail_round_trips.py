@@ -1,0 +1,153 @@
+"""Ticket detail dock: selection to sections loaded, in round trips; cached revisit, in ms.
+
+Conditions: a sandbox child process (``python -m psa.sandbox --latency-ms 100``, defaults
+otherwise) and the real service and dock, offscreen. The app's state when a dispatcher clicks
+a row is reproduced first: the site is discovered and the list's first page is loaded (which
+tells the service each ticket's parent). "Statuses warm" also loads every board's statuses, as
+the list's filter toolbar does; "statuses cold" does not, so the clicked ticket's board
+statuses are fetched by the dock itself (started at once from the list row's board).
+
+Figures: time from ``follow_selection`` (a row selected) to ``sections_loaded`` (header,
+notes, configuration references, related, resources painted) and to ``all_sections_loaded``
+(configuration records and the status dropdown too), divided by the latency: round trips.
+Cached revisit: time from ``show_ticket`` of a ticket viewed a moment ago until its content is
+painted from the cache (a synchronous ``repaint()`` included). Targets (issue 5): ≤ 1.3 and
+≤ 2.3 round trips, < 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import qasync
+from pydantic import SecretStr
+from PySide6.QtWidgets import QApplication
+
+from psa import Credentials, TicketFilters, TicketService, open_service
+from psa.drafts import DraftStore
+from psa.models import TicketRow
+from psa.sandbox import spawn_sandbox
+from ui.detail.detail_dock import DetailDock
+from ui.pyside_refcount_fix import keep_singletons_alive
+
+CLIENT_ID = "5f2b3c1e-8a4d-4e6f-9b7a-1c2d3e4f5a6b"
+
+
+async def _until(flag: list[float]) -> float:
+    while not flag:
+        await asyncio.sleep(0.001)
+    return flag[0]
+
+
+async def select(dock: DetailDock, row: TicketRow) -> tuple[float, float, bool]:
+    """Seconds to sections_loaded and to all_sections_loaded; whether it had configurations."""
+    first: list[float] = []
+    done: list[float] = []
+
+    def on_first(tid: int) -> None:
+        if tid == row.id and not first:
+            first.append(time.perf_counter())
+
+    def on_done(tid: int) -> None:
+        if tid == row.id and not done:
+            done.append(time.perf_counter())
+
+    dock.sections_loaded.connect(on_first)
+    dock.all_sections_loaded.connect(on_done)
+    start = time.perf_counter()
+    dock.follow_selection([row.id], [row])
+    t_first, t_done = await _until(first), await _until(done)
+    dock.sections_loaded.disconnect(on_first)
+    dock.all_sections_loaded.disconnect(on_done)
+    configs = dock.panel.configurations.items
+    return t_first - start, t_done - start, bool(configs)
+
+
+async def run_series(svc: TicketService, rows: list[TicketRow], latency: float,
+                     label: str) -> list[tuple[float, float, bool]]:
+    dock = DetailDock(svc, drafts=DraftStore(Path(tempfile.mkdtemp(prefix="dd-bench-"))))
+    dock.resize(520, 860)
+    dock.show()
+    results = [await select(dock, row) for row in rows]
+    firsts = [r[0] / latency for r in results]
+    with_cfg = [r[1] / latency for r in results if r[2]]
+    without = [r[1] / latency for r in results if not r[2]]
+    print(f"{label}: {len(rows)} tickets selected one after another (none cached)")
+    print(f"  selection → all sections but configuration records: median "
+          f"{statistics.median(firsts):.2f} RT, max {max(firsts):.2f} RT (target ≤ 1.3)")
+    if with_cfg:
+        print(f"  selection → everything, tickets with configurations ({len(with_cfg)}): "
+              f"median {statistics.median(with_cfg):.2f} RT, max {max(with_cfg):.2f} RT "
+              "(target ≤ 2.3)")
+    if without:
+        print(f"  selection → everything, tickets without configurations ({len(without)}): "
+              f"median {statistics.median(without):.2f} RT, max {max(without):.2f} RT")
+    await cached_revisits(dock, rows)
+    await dock.flush()
+    dock.close()
+    dock.deleteLater()
+    return results
+
+
+async def cached_revisits(dock: DetailDock, rows: list[TicketRow]) -> None:
+    timings: list[float] = []
+    for row in rows[:-1]:
+        start = time.perf_counter()
+        dock.show_ticket(row.id)
+        dock.repaint()
+        timings.append((time.perf_counter() - start) * 1000)
+        assert dock.panel.detail is not None and dock.panel.detail.ticket.id == row.id
+        while not dock.panel.complete:  # let the background refresh land before the next
+            await asyncio.sleep(0.005)
+    print(f"  cached revisit → content painted: median {statistics.median(timings):.1f} ms, "
+          f"max {max(timings):.1f} ms over {len(timings)} revisits (target < 50 ms)")
+
+
+async def bench(url: str, latency_ms: int, count: int) -> None:
+    creds = Credentials(site=url, company_id="sandbox", public_key="sandbox-public",
+                        private_key=SecretStr("sandbox-private"), client_id=CLIENT_ID)
+    latency = latency_ms / 1000
+    for warm in (True, False):
+        async with open_service(creds) as svc:
+            await svc.client.api_base()
+            page = await svc.search_tickets(TicketFilters(), page_size=100)
+            if warm:
+                await svc.all_statuses()
+            rows = list(page.items)
+            # Alternate boards so the cold series meets boards it has not seen.
+            rows.sort(key=lambda r: (r.id % 7, r.id))
+            label = "statuses warm (list filters loaded)" if warm else "statuses cold"
+            await run_series(svc, rows[:count], latency, label)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--latency-ms", type=int, default=100)
+    parser.add_argument("--tickets", type=int, default=12, help="tickets selected per series")
+    args = parser.parse_args()
+    keep_singletons_alive()
+    app = QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)  # closing a series' dock must not stop the loop
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}, Qt platform {app.platformName()}")
+    with spawn_sandbox(["--latency-ms", str(args.latency_ms)]) as sandbox:
+        print(f"sandbox: child process, defaults, --latency-ms {args.latency_ms} "
+              f"(1 RT = {args.latency_ms} ms)")
+        loop = qasync.QEventLoop(app)
+        asyncio.set_event_loop(loop)
+        with loop:
+            loop.run_until_complete(bench(sandbox.url, args.latency_ms, args.tickets))
+
+
+if __name__ == "__main__":
+    main()
