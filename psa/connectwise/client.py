@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
-from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
@@ -14,16 +12,7 @@ import httpx2
 
 from psa.connectwise.conditions import Cond
 from psa.connectwise.credentials import Credentials
-from psa.connectwise.errors import (
-    AuthFailed,
-    ConnectWiseError,
-    NotFound,
-    RateLimited,
-    ServerError,
-    Timeout,
-    Unreachable,
-    error_for_response,
-)
+from psa.connectwise.errors import AuthFailed, NotFound, ServerError
 from psa.connectwise.models import PatchOp
 from psa.connectwise.paging import (
     DEFAULT_PAGE_SIZE,
@@ -34,8 +23,8 @@ from psa.connectwise.paging import (
     pages_for,
     parse_link_header,
 )
-from psa.connectwise.permissions import endpoint_name, permission_for
-from psa.connectwise.retry import RETRY_STATUSES, RetryPolicy, parse_retry_after
+from psa.connectwise.permissions import endpoint_name
+from psa.connectwise.retry import RetryPolicy
 from psa.connectwise.site import (
     CompanyInfo,
     Site,
@@ -43,11 +32,19 @@ from psa.connectwise.site import (
     normalise_site,
     parse_company_info,
 )
+from psa.connectwise.transport import (
+    ACCEPT,
+    API_VERSION,
+    DEFAULT_TIMEOUT,
+    MAX_IN_FLIGHT,
+    ClientStats,
+    Exchange,
+    is_loopback,
+)
 from psa.connectwise.wire import (
     MAX_URL_LENGTH,
     check_fields,
     check_order_by,
-    decode_json,
     join_path,
     render_conditions,
 )
@@ -57,33 +54,7 @@ log = logging.getLogger(__name__)
 Records = list[dict[str, Any]]
 """Decoded list items (the method ``list`` shadows the builtin inside the class)."""
 
-API_VERSION = "2025.8"
-ACCEPT = f"application/vnd.connectwise.com+json; version={API_VERSION}"
-USER_AGENT = "DispatchDesk/0.1 (+httpx2)"
-DEFAULT_TIMEOUT = httpx2.Timeout(connect=10.0, read=30.0, write=30.0, pool=60.0)
 _SEARCHABLE_LISTS = {"/service/tickets": "/service/tickets/search"}
-
-
-class ClientStats:
-    """Requests sent (retries and discovery included), by method and endpoint; in-flight peak."""
-
-    def __init__(self) -> None:
-        self.by_method: Counter[str] = Counter()
-        self.by_endpoint: Counter[str] = Counter()
-        self.in_flight = 0
-        self.peak_in_flight = 0
-
-    @property
-    def requests(self) -> int:
-        return sum(self.by_method.values())
-
-    def reset(self) -> None:
-        self.by_method.clear()
-        self.by_endpoint.clear()
-        self.peak_in_flight = self.in_flight
-
-    def __repr__(self) -> str:
-        return f"ClientStats(requests={self.requests}, by_method={dict(self.by_method)})"
 
 
 class ConnectWiseClient:
@@ -95,33 +66,19 @@ class ConnectWiseClient:
         *,
         transport: httpx2.AsyncBaseTransport | None = None,
         timeout: httpx2.Timeout | None = None,
-        max_in_flight: int = 6,
+        max_in_flight: int = MAX_IN_FLIGHT,
         retry: RetryPolicy | None = None,
     ) -> None:
-        if not 1 <= max_in_flight <= 6:
-            raise ValueError("max_in_flight must be between 1 and 6 (like a browser)")
         self._creds = creds
         self._site: Site = normalise_site(creds.site)
-        if self._site.scheme == "http" and not _is_loopback(self._site.host):
+        if self._site.scheme == "http" and not is_loopback(self._site.host):
             log.warning("plain http to %s: the API keys travel unencrypted", self._site.host)
-        self._retry = retry or RetryPolicy()
-        self._semaphore = asyncio.Semaphore(max_in_flight)
-        self._http = httpx2.AsyncClient(
-            auth=httpx2.BasicAuth(
-                f"{creds.company_id}+{creds.public_key}", creds.private_key.get_secret_value()
-            ),
-            headers={"Accept": ACCEPT, "clientId": creds.client_id, "User-Agent": USER_AGENT},
-            timeout=timeout or DEFAULT_TIMEOUT,
-            transport=transport,
-            limits=httpx2.Limits(
-                max_connections=max_in_flight, max_keepalive_connections=max_in_flight
-            ),
-            follow_redirects=False,
-        )
+        self._exchange = Exchange(creds, transport=transport, timeout=timeout,
+                                  max_in_flight=max_in_flight, retry=retry)
+        self.stats: ClientStats = self._exchange.stats
         self._base: str | None = None
         self._info: CompanyInfo | None = None
         self._discover_lock = asyncio.Lock()
-        self.stats = ClientStats()
 
     def __repr__(self) -> str:
         return (
@@ -141,7 +98,7 @@ class ConnectWiseClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self._exchange.aclose()
 
     @property
     def site(self) -> Site:
@@ -175,8 +132,8 @@ class ConnectWiseClient:
         url = self._site.company_info_url(self._creds.company_id)
         endpoint = "/login/companyinfo/{companyId}"
         try:
-            data = await self._with_retries("GET", url, endpoint=endpoint, idempotent=True,
-                                            auth=False)
+            data, _ = await self._exchange.call("GET", url, endpoint=endpoint,
+                                                idempotent=True, auth=False)
         except NotFound as exc:
             raise NotFound(
                 f"No ConnectWise login service at {self._site.origin} (404 on {endpoint}). "
@@ -203,103 +160,6 @@ class ConnectWiseClient:
         self._info = info
         self._base = self._site.api_base(info.codebase)
 
-    # ----------------------------------------------------------------- transport
-
-    async def _send(
-        self,
-        method: str,
-        url: str,
-        *,
-        endpoint: str,
-        params: Mapping[str, str | int] | None,
-        body: Any,
-        headers: Mapping[str, str] | None,
-        auth: bool,
-    ) -> httpx2.Response:
-        async with self._semaphore:
-            self.stats.by_method[method] += 1
-            self.stats.by_endpoint[f"{method} {endpoint}"] += 1
-            self.stats.in_flight += 1
-            self.stats.peak_in_flight = max(self.stats.peak_in_flight, self.stats.in_flight)
-            try:
-                return await self._http.request(
-                    method, url, params=dict(params) if params else None,
-                    json=body, headers=dict(headers) if headers else None,
-                    auth=httpx2.USE_CLIENT_DEFAULT if auth else None,
-                )
-            except httpx2.TimeoutException as exc:
-                raise Timeout(
-                    f"{self._site.origin} did not answer {method} {endpoint} in time "
-                    f"({type(exc).__name__}). Check the network or try again.",
-                    endpoint=endpoint, code=type(exc).__name__,
-                ) from None
-            except httpx2.TransportError as exc:
-                raise Unreachable(
-                    f"Could not reach {self._site.origin} for {method} {endpoint} "
-                    f"({type(exc).__name__}: {exc}). Check the site name and the network.",
-                    endpoint=endpoint, code=type(exc).__name__,
-                ) from None
-            finally:
-                self.stats.in_flight -= 1
-
-    async def _attempt(
-        self, method: str, url: str, *, endpoint: str, params: Mapping[str, str | int] | None,
-        body: Any, headers: Mapping[str, str] | None, auth: bool,
-    ) -> tuple[Any, httpx2.Response]:
-        response = await self._send(method, url, endpoint=endpoint, params=params, body=body,
-                                    headers=headers, auth=auth)
-        log.debug("%s %s -> %s", method, endpoint, response.status_code)
-        if response.status_code >= 400:
-            raise error_for_response(
-                response.status_code, response.content, method=method, endpoint=endpoint,
-                permission=permission_for(method, endpoint),
-                retry_after=parse_retry_after(response.headers.get("Retry-After")),
-            )
-        if 300 <= response.status_code < 400:
-            raise ServerError(
-                f"{self._site.origin} redirected {method} {endpoint} (HTTP "
-                f"{response.status_code}); check the site name.",
-                status=response.status_code, endpoint=endpoint, code="Redirect",
-            )
-        return decode_json(response, method=method, endpoint=endpoint), response
-
-    async def _with_retries(
-        self, method: str, url: str, *, endpoint: str, idempotent: bool,
-        params: Mapping[str, str | int] | None = None, body: Any = None,
-        headers: Mapping[str, str] | None = None, auth: bool = True,
-    ) -> Any:
-        data, _ = await self._with_retries_response(
-            method, url, endpoint=endpoint, idempotent=idempotent, params=params, body=body,
-            headers=headers, auth=auth,
-        )
-        return data
-
-    async def _with_retries_response(
-        self, method: str, url: str, *, endpoint: str, idempotent: bool,
-        params: Mapping[str, str | int] | None = None, body: Any = None,
-        headers: Mapping[str, str] | None = None, auth: bool = True,
-    ) -> tuple[Any, httpx2.Response]:
-        policy = self._retry
-        started = policy.clock()
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return await self._attempt(method, url, endpoint=endpoint, params=params,
-                                           body=body, headers=headers, auth=auth)
-            except ConnectWiseError as exc:
-                if not idempotent or not _transient(exc) or attempt >= policy.max_attempts:
-                    raise
-                retry_after = exc.retry_after if isinstance(exc, RateLimited) else None
-                delay = policy.delay_for(attempt, retry_after)
-                if retry_after is not None and retry_after > policy.max_retry_after:
-                    raise
-                if policy.clock() - started + delay > policy.max_total:
-                    raise
-                log.info("retrying %s %s in %.2fs after: %s", method, endpoint, delay,
-                         exc.message)
-                await policy.sleep(delay)
-
     async def _api(
         self, method: str, path: str, *, idempotent: bool,
         params: Mapping[str, str | int] | None = None, body: Any = None,
@@ -309,7 +169,7 @@ class ConnectWiseClient:
         base = await self.api_base()
         endpoint = endpoint_name(path)
         try:
-            return await self._with_retries_response(
+            return await self._exchange.call(
                 method, join_path(base, path), endpoint=endpoint, idempotent=idempotent,
                 params=params, body=body, headers=headers,
             )
@@ -319,7 +179,7 @@ class ConnectWiseClient:
             fresh = await self._rediscover(base)
             if fresh == base:
                 raise
-            return await self._with_retries_response(
+            return await self._exchange.call(
                 method, join_path(fresh, path), endpoint=endpoint, idempotent=idempotent,
                 params=params, body=body, headers=headers,
             )
@@ -518,7 +378,7 @@ class ConnectWiseClient:
                     endpoint=endpoint_name(path), code="BadLink",
                 )
             visited.add(nxt)
-            data, response = await self._with_retries_response(
+            data, response = await self._exchange.call(
                 "GET", nxt, endpoint=endpoint_name(path), idempotent=True, headers=headers
             )
 
@@ -533,21 +393,6 @@ async def _gather_or_cancel(*aws: Awaitable[Any]) -> list[Any]:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
-
-
-def _is_loopback(host: str) -> bool:
-    try:
-        return host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _transient(exc: ConnectWiseError) -> bool:
-    if isinstance(exc, Unreachable | RateLimited):
-        return True
-    if isinstance(exc, ServerError):
-        return exc.status in RETRY_STATUSES or exc.code == "MalformedResponse"
-    return False
 
 
 def _expect_list(data: Any, path: str) -> Records:
@@ -572,4 +417,7 @@ def _dedupe(records: Any) -> Records:
     return out
 
 
-__all__ = ["ACCEPT", "API_VERSION", "ClientStats", "ConnectWiseClient"]
+__all__ = [
+    "ACCEPT", "API_VERSION", "DEFAULT_TIMEOUT", "MAX_IN_FLIGHT", "ClientStats",
+    "ConnectWiseClient",
+]
