@@ -25,6 +25,7 @@ from psa.connectwise.credentials import Credentials
 from psa.connectwise.errors import ConnectWiseError
 from psa.diagnose import ProbeResult, probe_all
 from psa.filters import TicketFilters
+from psa.intake.cli import add_draft_parser
 from psa.models import TicketPage
 from psa.service import open_service
 
@@ -101,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     diagnose.add_argument("--json", action="store_true", help="print JSON instead of a table")
     diagnose.set_defaults(run=run_diagnose)
+    add_draft_parser(subs, parents=[conn])
     return parser
 
 
