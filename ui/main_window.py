@@ -266,5 +266,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         self._settings.setValue(STATE_KEY, self.saveState())
-        self.page.shutdown()
         super().closeEvent(event)
+        if event.isAccepted():  # not when the app hides the window to the tray instead
+            self.page.shutdown()

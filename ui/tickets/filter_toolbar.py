@@ -156,6 +156,13 @@ class FilterToolbar(QToolBar):
         else:
             _select(self.status, self._status_value(filters), _status_label(filters))
 
+    def cancel_tasks(self) -> None:
+        """Stop lookups and searches in flight (the window is closing)."""
+        self._search_timer.stop()
+        self._tasks.cancel_all()
+        self.company.cancel_tasks()
+        self.assigned.cancel_tasks()
+
     def focus_search(self) -> None:
         """Ctrl+F: put the cursor in the search box with its text selected."""
         self.search.setFocus()

@@ -26,7 +26,8 @@ class PickerCombo(QComboBox):
     With a `searcher`, typing asks it for matches (debounced) and offers them in the completer
     popup; otherwise the combo's own entries are matched anywhere in their label. Leaving the
     box with text that matches nothing restores the current entry. `value_chosen` fires only on
-    a real choice by the user.
+    a real choice by the user. The entry whose value is None ("All companies") shows as the
+    box's placeholder, so typing starts from an empty box.
     """
 
     value_chosen = Signal(object)
@@ -67,6 +68,11 @@ class PickerCombo(QComboBox):
         self._line.textEdited.connect(self._on_text_edited)
         self._line.returnPressed.connect(self._on_return_pressed)
 
+    def cancel_tasks(self) -> None:
+        """Stop a search in flight (the window is closing)."""
+        self._debounce.stop()
+        self._tasks.cancel_all()
+
     # -- entries ------------------------------------------------------------------------------
     def set_choices(self, choices: Sequence[Choice]) -> None:
         """Replace the entries, keeping the current value when it is still offered."""
@@ -94,11 +100,16 @@ class PickerCombo(QComboBox):
         self.blockSignals(True)
         self.setCurrentIndex(index)
         self.blockSignals(False)
-        self.setEditText(self.itemText(index) if index >= 0 else "")
+        self._show_text(index)
+
+    def _show_text(self, index: int) -> None:
+        none_entry = index < 0 or self.itemData(index) is None
+        self._line.setPlaceholderText(self.itemText(max(self.findData(None), 0)))
+        self.setEditText("" if none_entry else self.itemText(index))
 
     # -- slots --------------------------------------------------------------------------------
     def _on_activated(self, index: int) -> None:
-        self.setEditText(self.itemText(index))
+        self._show_text(index)
         self.value_chosen.emit(self.itemData(index))
 
     def _on_completer_activated(self, label: str) -> None:
@@ -156,7 +167,12 @@ class PickerCombo(QComboBox):
             self._restore_text()
         super().focusOutEvent(e)
 
+    @override
+    def focusInEvent(self, e: QFocusEvent) -> None:
+        super().focusInEvent(e)
+        # Typing replaces the shown entry instead of appending to it.
+        QTimer.singleShot(0, self._line.selectAll)
+
     def _restore_text(self) -> None:
-        index = self.currentIndex()
-        self.setEditText(self.itemText(index) if index >= 0 else "")
+        self._show_text(self.currentIndex())
 

@@ -80,6 +80,7 @@ class TicketsController(QObject):
         self._sla = LatestTask[None](name="ticket-sla")
         self._retry = LatestTask[None](name="ticket-retry")
         self._pending: TicketFilters | None = None
+        self._closed = False
         self._debounce = QTimer(self, singleShot=True, interval=debounce_ms)
         self._debounce.timeout.connect(self._on_debounce_timeout)
         self._auto_refresh = QTimer(self)
@@ -125,6 +126,8 @@ class TicketsController(QObject):
     # -- commands -----------------------------------------------------------------------------
     def request(self, filters: TicketFilters, delay_ms: int = DEBOUNCE_MS) -> None:
         """A filter edit: applied after `delay_ms` unless another edit comes first."""
+        if self._closed:
+            return
         self._pending = filters
         if delay_ms <= 0:
             self._debounce.stop()
@@ -134,6 +137,8 @@ class TicketsController(QObject):
 
     def apply(self, filters: TicketFilters) -> None:
         """Show a new query now: cancel what is in flight and load its first page."""
+        if self._closed:
+            return
         self._debounce.stop()
         self._pending = None
         self._generation += 1
@@ -150,6 +155,8 @@ class TicketsController(QObject):
 
     def refresh(self) -> None:
         """F5 / auto-refresh: reload the visible rows, keeping selection and scroll."""
+        if self._closed:
+            return
         if self._loading or not self._fresh:
             self.apply(self._filters)
             return
@@ -165,7 +172,8 @@ class TicketsController(QObject):
     def set_visible_rows(self, first: int, last: int) -> None:
         """The rows the view shows; their SLA figures are fetched once scrolling settles."""
         self._visible = (first, last)
-        self._sla_timer.start()
+        if not self._closed:
+            self._sla_timer.start()
 
     def set_local_sort(self, column: Column, order: Qt.SortOrder) -> None:
         """Remember a local sort so refreshes re-apply it (only when every row is loaded)."""
@@ -173,7 +181,8 @@ class TicketsController(QObject):
         self.model.sort_locally(column, order)
 
     def shutdown(self) -> None:
-        """Cancel everything (the window is closing)."""
+        """Cancel everything and start nothing new (the window is closing)."""
+        self._closed = True
         self._debounce.stop()
         self._auto_refresh.stop()
         self._clock.stop()

@@ -318,4 +318,5 @@ class TicketsPage(QWidget):
         self.save_state()
         self.controller.shutdown()
         self.controller.seen.cancel()
+        self.toolbar.cancel_tasks()
         self._tasks.cancel_all()

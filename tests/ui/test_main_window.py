@@ -1,0 +1,439 @@
+"""The main window against the sandbox: filters → requests, views, links, banners, columns."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from psa import TicketFilters
+from psa.list_cache import ListCache
+from psa.sandbox import Sandbox
+from tests.ui.qt_harness import BENIGN_QT_WARNINGS, wait_for
+from tests.ui.tickets.conftest import Recording, sandbox, service_for
+from ui.main_window import MainWindow
+from ui.pyside_refcount_fix import keep_singletons_alive
+from ui.tickets.problems import ProblemKind
+from ui.tickets.ticket_table_model import Column
+
+keep_singletons_alive()
+__all__ = ["sandbox"]  # the shared sandbox fixture, used by name below
+
+
+@asynccontextmanager
+async def open_window(
+    sb: Sandbox, settings: QSettings, *, key: str = "sandbox", cache: ListCache | None = None,
+    show: bool = True,
+) -> AsyncIterator[tuple[MainWindow, Recording]]:
+    async with service_for(sb, key) as svc:
+        backend = Recording(svc)
+        window = MainWindow(backend, settings, cache=cache)
+        if show:
+            window.show()
+        try:
+            yield window, backend
+        finally:
+            window.close()
+            await asyncio.sleep(0.01)  # cancelled tasks unwind before the client closes
+            window.deleteLater()
+
+
+async def first_rows(window: MainWindow) -> None:
+    c = window.page.controller
+    await wait_for(lambda: not c.loading and window.page.model.rowCount() > 0)
+
+
+async def lookups(window: MainWindow) -> None:
+    await wait_for(lambda: window.page.toolbar.board.count() > 1
+                   and window.page.toolbar.status.count() > 1)
+
+
+def choose(combo: Any, label: str) -> None:
+    """Pick an entry as the user would (activated fires only on user choice)."""
+    index = combo.findText(label)
+    assert index >= 0, f"{label!r} not offered"
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+
+
+async def settled(window: MainWindow, backend: Recording, before: int) -> TicketFilters:
+    """Wait for a new list search to finish; returns the filters it asked for."""
+    c = window.page.controller
+    await wait_for(lambda: len(backend.list_searches()) > before and not c.loading)
+    return backend.list_searches()[-1][0]
+
+
+def test_first_page_loaded_fires_after_rows_are_painted(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any]
+) -> None:
+    async def scenario() -> None:
+        async with open_window(sandbox, settings) as (window, _backend):
+            fired: list[int] = []
+            window.first_page_loaded.connect(lambda: fired.append(window.page.model.rowCount()))
+            await wait_for(lambda: bool(fired))
+            assert fired[0] > 0
+            assert window.range_label.text().startswith("1–")
+            assert "of 2" in window.range_label.text() or "of 1" in window.range_label.text()
+
+    run_async(scenario())
+
+
+def test_each_filter_maps_to_the_search_the_service_gets(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any]
+) -> None:
+    async def scenario() -> None:
+        async with open_window(sandbox, settings) as (window, backend):
+            tb = window.page.toolbar
+            await first_rows(window)
+            await lookups(window)
+            svc = backend.service
+
+            boards = await svc.boards()
+            n = len(backend.list_searches())
+            choose(tb.board, boards[0].name)
+            assert (await settled(window, backend, n)).board_id == boards[0].id
+            assert {r.board_id for r in window.page.model.rows()} == {boards[0].id}
+
+            # On a board, statuses are that board's (by id).
+            await wait_for(lambda: tb.status.itemData(1) is not None
+                           and str(tb.status.itemData(1)).startswith("id:"))
+            board_statuses = [s for s in await svc.statuses(boards[0].id) if not s.inactive]
+            assert tb.status.count() == 1 + len(board_statuses)
+            n = len(backend.list_searches())
+            choose(tb.status, board_statuses[0].name)
+            got = await settled(window, backend, n)
+            assert got.status_id == board_statuses[0].id and got.board_id == boards[0].id
+
+            n = len(backend.list_searches())
+            choose(tb.board, "All boards")
+            got = await settled(window, backend, n)
+            assert got.board_id is None and got.status_name == board_statuses[0].name
+
+            priorities = await svc.priorities()
+            n = len(backend.list_searches())
+            choose(tb.priority, priorities[0].name)
+            assert (await settled(window, backend, n)).priority_id == priorities[0].id
+
+            n = len(backend.list_searches())
+            tb.closed.setChecked(True)
+            assert (await settled(window, backend, n)).include_closed is True
+
+            n = len(backend.list_searches())
+            tb.clear_action.trigger()
+            assert await settled(window, backend, n) == TicketFilters()
+
+    run_async(scenario())
+
+
+def test_status_list_without_a_board_is_every_boards_statuses_by_name(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any]
+) -> None:
+    async def scenario() -> None:
+        async with open_window(sandbox, settings) as (window, backend):
+            tb = window.page.toolbar
+            await lookups(window)
+            names = [tb.status.itemText(i) for i in range(1, tb.status.count())]
+            expected = [s.name for s in await backend.service.all_statuses()]
+            assert names == expected
+            assert len({n.casefold() for n in names}) == len(names)
+            n = len(backend.list_searches())
+            choose(tb.status, "Waiting on Customer")
+            got = await settled(window, backend, n)
+            assert got.status_name == "Waiting on Customer" and got.board_id is None
+            assert {r.status_name for r in window.page.model.rows()} == {"Waiting on Customer"}
+
+    run_async(scenario())
+
+
+# The completer's popup grabs the keyboard, which the offscreen platform cannot do.
+@pytest.mark.qt_log_ignore("This plugin does not support grabbing the keyboard",
+                           *BENIGN_QT_WARNINGS)
+def test_assignment_company_and_text_search(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any], qtbot: QtBot
+) -> None:
+    async def scenario() -> None:
+        async with open_window(sandbox, settings) as (window, backend):
+            tb = window.page.toolbar
+            await first_rows(window)
+            await lookups(window)
+            for label, value in (("Mine", "me"), ("Unassigned", "unassigned")):
+                n = len(backend.list_searches())
+                choose(tb.assigned, label)
+                assert (await settled(window, backend, n)).assigned == value
+            members = [m for m in await backend.service.members() if not m.inactive]
+            member_label = next(tb.assigned.itemText(i) for i in range(tb.assigned.count())
+                                if tb.assigned.itemData(i) == members[0].id)
+            n = len(backend.list_searches())
+            choose(tb.assigned, member_label)
+            assert (await settled(window, backend, n)).assigned == members[0].id
+            assert tb.labels()["member"] == member_label
+
+            # Company: search as you type, then pick from what the service found.
+            line = tb.company.lineEdit()
+            assert line is not None
+            line.setFocus()
+            qtbot.keyClicks(line, "Alpine")
+            await wait_for(lambda: tb.company._found.rowCount() > 0)
+            label = tb.company._found.item(0).text()
+            n = len(backend.list_searches())
+            tb.company._completer.activated.emit(label)
+            got = await settled(window, backend, n)
+            found = await backend.service.companies("Alpine")
+            assert got.company_id == found[0].id
+            assert {r.company_id for r in window.page.model.rows()} <= {found[0].id}
+
+            # Free text is debounced: typing a word sends one search, not one per key.
+            n = len(backend.list_searches())
+            tb.search.setFocus()
+            qtbot.keyClicks(tb.search, "printer")
+            got = await settled(window, backend, n)
+            await asyncio.sleep(0.4)
+            assert len(backend.list_searches()) == n + 1
+            assert got.query == "printer"
+
+    run_async(scenario())
+
+
+def test_ticket_number_and_enter_opens_that_ticket(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any], qtbot: QtBot
+) -> None:
+    async def scenario() -> None:
+        async with open_window(sandbox, settings) as (window, _backend):
+            opened: list[int] = []
+            window.ticket_activated.connect(opened.append)
+            await first_rows(window)
+            window.search_action.trigger()  # Ctrl+F
+            assert window.page.toolbar.search.hasFocus()
+            qtbot.keyClicks(window.page.toolbar.search, "#20017")
+            qtbot.keyClick(window.page.toolbar.search, Qt.Key.Key_Return)
+            assert opened == [20017]
+            # In the table, Enter opens the selected ticket.
+            table = window.page.table
+            table.setFocus()
+            table.selectRow(2)
+            qtbot.keyClick(table, Qt.Key.Key_Return)
+            assert opened[-1] == window.page.model.rows()[2].id
+
+    run_async(scenario())
+
+
+def test_sorting_maps_to_order_by_and_local_only_columns_wait_for_all_rows(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any]
+) -> None:
+    async def scenario() -> None:
+        async with open_window(sandbox, settings) as (window, backend):
+            await first_rows(window)
+            header = window.page.table.horizontalHeader()
+            n = len(backend.list_searches())
+            header.sectionClicked.emit(int(Column.COMPANY))
+            got = await settled(window, backend, n)
+            assert got.order_by == "company/name asc"
+            names = [r.company_name.casefold() for r in window.page.model.rows()]
+            assert names == sorted(names)
+
+            n = len(backend.list_searches())
+            header.sectionClicked.emit(int(Column.AGE))  # young first = entered last
+            assert (await settled(window, backend, n)).order_by == "_info/dateEntered desc"
+
+            # SLA cannot be sorted by the server: refused while rows are missing...
+            n = len(backend.list_searches())
+            header.sectionClicked.emit(int(Column.SLA))
+            await asyncio.sleep(0.05)
+            assert len(backend.list_searches()) == n
+            assert "needs every matching ticket" in window.statusBar().currentMessage()
+            # ...and sorted locally once the query's rows are all loaded.
+            n = len(backend.list_searches())
+            window.page.show_filters(TicketFilters(status_name="Waiting on Customer"))
+            await settled(window, backend, n)
+            assert window.page.model.all_loaded()
+            header.sectionClicked.emit(int(Column.SLA))
+            await asyncio.sleep(0.05)
+            assert header.sortIndicatorSection() == Column.SLA
+
+    run_async(scenario())
+
+
+def test_column_state_and_filters_persist_across_restarts(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any]
+) -> None:
+    async def scenario() -> None:
+        async with open_window(sandbox, settings) as (window, _backend):
+            await first_rows(window)
+            header = window.page.table.horizontalHeader()
+            header.setSectionHidden(Column.BOARD, True)
+            header.moveSection(header.visualIndex(Column.SLA), 2)
+            header.resizeSection(Column.COMPANY, 211)
+            window.page.show_filters(TicketFilters(query="printer", include_closed=True))
+            await first_rows(window)
+        async with open_window(sandbox, settings) as (again, backend):
+            await first_rows(again)
+            header = again.page.table.horizontalHeader()
+            assert header.isSectionHidden(Column.BOARD)
+            assert header.visualIndex(Column.SLA) == 2
+            assert header.sectionSize(Column.COMPANY) == 211
+            assert backend.list_searches()[0][0] == TicketFilters(query="printer",
+                                                                   include_closed=True)
+            assert again.page.toolbar.search.text() == "printer"
+            assert again.page.toolbar.closed.isChecked()
+
+    run_async(scenario())
+
+
+def test_saved_views_create_rename_reorder_delete_and_persist(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any]
+) -> None:
+    async def scenario() -> None:
+        async with open_window(sandbox, settings) as (window, backend):
+            page = window.page
+            await first_rows(window)
+            await wait_for(lambda: page.views.count_of(0) is not None)  # live counts
+            all_open = page.views.row_of(TicketFilters())
+            assert all_open is not None
+            assert page.views.count_of(all_open) == page.model.total
+
+            page.show_filters(TicketFilters(status_name="Waiting on Customer"))
+            await first_rows(window)
+            page.save_current_as_view()
+            row = page.views.rowCount() - 1
+            assert page.views.setData(page.views.index(row), "Waiting, all boards")
+            await wait_for(lambda: page.views.count_of(row) is not None)
+            assert page.views.count_of(row) == page.model.total
+            assert page.views.move(row, 0)
+            assert page.views.view_at(0).name == "Waiting, all boards"  # type: ignore[union-attr]
+            assert not page.views.rename(1, "waiting, ALL boards")  # names stay unique
+            removed = page.views.remove(1)
+            assert removed is not None
+
+            n = len(backend.list_searches())
+            page.show_filters(TicketFilters())
+            await settled(window, backend, n)
+            window.findChildren(type(window.refresh_action))  # actions exist
+            n = len(backend.list_searches())
+            ctrl1 = next(a for a in window.actions() if a.shortcut().toString() == "Ctrl+1")
+            ctrl1.trigger()
+            got = await settled(window, backend, n)
+            assert got == TicketFilters(status_name="Waiting on Customer")
+            names = [v.name for v in page.views.views()]
+        async with open_window(sandbox, settings, show=False) as (again, _backend):
+            assert [v.name for v in again.page.views.views()] == names
+            assert again.open_view("waiting, all boards")
+
+    run_async(scenario())
+
+
+def test_copied_link_reproduces_the_view_in_another_window(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any], tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        filters = TicketFilters(status_name="Waiting on Customer", assigned="unassigned",
+                                order_by="company/name desc")
+        async with open_window(sandbox, settings) as (window, _backend):
+            await first_rows(window)
+            window.page.show_filters(filters)
+            window.copy_link()
+            link = QGuiApplication.clipboard().text()
+            assert link.startswith("dispatch-desk://tickets?")
+        other = QSettings(str(tmp_path / "other.ini"), QSettings.Format.IniFormat)
+        async with open_window(sandbox, other) as (again, backend):
+            await first_rows(again)
+            n = len(backend.list_searches())
+            assert again.open_link(link)
+            assert await settled(again, backend, n) == filters
+            assert again.page.toolbar.filters() == filters
+            assert not again.open_link("dispatch-desk://tickets?board=abc")
+
+    run_async(scenario())
+
+
+def test_noaccess_key_shows_the_permission_banner(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any]
+) -> None:
+    async def scenario() -> None:
+        async with open_window(sandbox, settings, key="noaccess") as (window, _backend):
+            failed: list[str] = []
+            window.load_failed.connect(failed.append)
+            banner = window.page.banner
+            await wait_for(banner.isVisible)
+            assert banner.problem is not None
+            assert banner.problem.kind is ProblemKind.PERMISSION
+            assert "Service Tickets" in banner.text.text()
+            assert window.page.model.rowCount() == 0
+            assert failed
+
+    run_async(scenario())
+
+
+def test_restricted_key_degrades_lookups_without_failing(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any]
+) -> None:
+    async def scenario() -> None:
+        async with open_window(sandbox, settings, key="restricted") as (window, _backend):
+            tb = window.page.toolbar
+            await first_rows(window)
+            await wait_for(lambda: tb.board.count() > 1 and tb.priority.count() > 1)
+            shown_boards = {r.board_name for r in window.page.model.rows()}
+            offered = {tb.board.itemText(i) for i in range(1, tb.board.count())}
+            assert offered <= shown_boards | offered and offered & shown_boards
+            assert not tb.members_available
+            assert [tb.assigned.itemData(i) for i in range(tb.assigned.count())] == [
+                "all", "me", "unassigned"]
+            notice = window.page.notice
+            await wait_for(notice.isVisible)
+            assert notice.problem is not None and notice.problem.kind is ProblemKind.LIMITED
+            assert not window.page.banner.isVisible()
+
+    run_async(scenario())
+
+
+def test_cached_list_shows_before_the_server_answers(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any], tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        cache = ListCache(tmp_path / "lists.sqlite3")
+        async with open_window(sandbox, settings, cache=cache) as (window, _backend):
+            await first_rows(window)
+            await wait_for(lambda: cache.load("dispatch-desk://tickets") is not None)
+            expected = [r.id for r in window.page.model.rows()]
+        async with service_for(sandbox) as svc:
+            backend = Recording(svc)
+            release = backend.hold(lambda _f, _p: True)
+            window = MainWindow(backend, settings, cache=cache)
+            window.show()
+            await wait_for(lambda: window.page.model.rowCount() > 0)
+            assert window.cached_label.isVisible()
+            assert [r.id for r in window.page.model.rows()] == expected
+            release.set()
+            await wait_for(lambda: not window.page.controller.showing_cached)
+            await wait_for(lambda: not window.cached_label.isVisible())
+            window.close()
+            await asyncio.sleep(0.01)
+
+    run_async(scenario())
+
+
+def test_shortcut_sheet_and_refresh_keep_the_selection(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any]
+) -> None:
+    async def scenario() -> None:
+        async with open_window(sandbox, settings) as (window, backend):
+            await first_rows(window)
+            window.show_shortcuts()
+            assert window._sheet is not None and window._sheet.isVisible()
+            window._sheet.close()
+            table = window.page.table
+            table.selectRow(4)
+            selected = table.current_ticket_id()
+            n = len(backend.list_searches())
+            window.refresh_action.trigger()  # F5
+            await wait_for(lambda: len(backend.list_searches()) > n)
+            await asyncio.sleep(0.1)
+            assert table.current_ticket_id() == selected
+
+    run_async(scenario())
