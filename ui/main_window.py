@@ -205,8 +205,11 @@ class MainWindow(QMainWindow):
             return "Loading…" if self.page.controller.loading else "No tickets match"
         first, last = self.page.visible_rows()
         first, last = max(first, 0), max(last, first)
-        exact = "" if model.total >= model.rowCount() else "+"
-        return f"{first + 1:,}–{last + 1:,} of {model.total:,}{exact}"
+        text = f"{first + 1:,}–{last + 1:,} of {model.total:,}"
+        fresh_at = self.page.controller.fresh_at
+        if fresh_at is not None and not self.page.controller.showing_cached:
+            text += f"  ·  updated {time.strftime('%H:%M', time.localtime(fresh_at))}"
+        return text
 
     def _on_page_status_message(self, text: str) -> None:
         if text:

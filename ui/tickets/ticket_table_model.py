@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from typing_extensions import override
 
 from psa.models import SlaState, TicketRow
@@ -114,7 +114,7 @@ class TicketTableModel(QAbstractTableModel):
         self._sla: dict[int, SlaState] = {}
         self._sla_cells: dict[int, SlaCell] = {}
         self._changed: set[int] = set()
-        self._priority_colours: dict[int, QColor] = {}
+        self._priority_icons: dict[int, QIcon] = {}
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -215,7 +215,7 @@ class TicketTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _ALIGN_RIGHT if column == Column.ID else _ALIGN_LEFT
         if column == Column.PRIORITY and role == Qt.ItemDataRole.DecorationRole:
-            return self._priority_colours.get(row.priority_id or -1)
+            return self._priority_icons.get(row.priority_id or -1)
         if column == Column.SLA:
             cell = self.sla_cell(row)
             if role == Qt.ItemDataRole.ForegroundRole:
@@ -429,8 +429,9 @@ class TicketTableModel(QAbstractTableModel):
 
     def set_priority_colours(self, colours: Mapping[int, str]) -> None:
         """Priority id → colour name or #hex (from the priorities lookup)."""
-        self._priority_colours = {
-            pid: QColor(name) for pid, name in colours.items() if QColor.isValidColorName(name)
+        self._priority_icons = {
+            pid: _dot(QColor(name)) for pid, name in colours.items()
+            if QColor.isValidColorName(name)
         }
         if self._rows:
             self._emit_column_changed(Column.PRIORITY, 0, len(self._rows) - 1)
@@ -484,6 +485,20 @@ class TicketTableModel(QAbstractTableModel):
         ]
         self.changePersistentIndexList(old_persistent, new_persistent)
         self.layoutChanged.emit()
+
+
+def _dot(colour: QColor, size: int = 16) -> QIcon:
+    """A round swatch (drawn large; the view scales it to its icon size)."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colour)
+    inset = size // 5
+    painter.drawEllipse(inset, inset, size - 2 * inset, size - 2 * inset)
+    painter.end()
+    return QIcon(pixmap)
 
 
 def _ranges(positions: list[int]) -> list[tuple[int, int]]:

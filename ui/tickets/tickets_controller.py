@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -81,6 +82,7 @@ class TicketsController(QObject):
         self._retry = LatestTask[None](name="ticket-retry")
         self._pending: TicketFilters | None = None
         self._closed = False
+        self._fresh_at: float | None = None
         self._debounce = QTimer(self, singleShot=True, interval=debounce_ms)
         self._debounce.timeout.connect(self._on_debounce_timeout)
         self._auto_refresh = QTimer(self)
@@ -112,6 +114,11 @@ class TicketsController(QObject):
     def showing_cached(self) -> bool:
         """True while the table shows cached rows that fresh ones have not replaced yet."""
         return self._cached
+
+    @property
+    def fresh_at(self) -> float | None:
+        """When rows last came from the server (epoch seconds), None before any did."""
+        return self._fresh_at
 
     @property
     def current_problem(self) -> Problem | None:
@@ -209,6 +216,7 @@ class TicketsController(QObject):
         self.model.reset_rows(page.items, page.total)
         self._pages_loaded = 1
         self._fresh = True
+        self._fresh_at = time.time()
         self._set_loading(False)
         self._clear_problem()
         self.rows_applied.emit()
@@ -331,6 +339,7 @@ class TicketsController(QObject):
         self.window_merged.emit()
 
     def _after_fresh_rows(self, rows: Sequence[TicketRow]) -> None:
+        self._fresh_at = time.time()
         self._seen.start_check(rows)
         self.rows_applied.emit()
 
