@@ -86,6 +86,7 @@ class BulkPanel(QWidget):
         header = self.table.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
         column.addWidget(self.table, 1)
         column.addWidget(self._status_box())
         column.addWidget(self._assign_box())
@@ -112,6 +113,8 @@ class BulkPanel(QWidget):
         row = QHBoxLayout(box)
         self.status_combo = QComboBox(box)
         self.status_combo.setMinimumContentsLength(14)
+        # No status is preselected: applying one to many tickets is a deliberate choice.
+        self.status_combo.currentIndexChanged.connect(self._sync_enabled)
         self.status_button = QPushButton("Apply", box)
         self.status_button.clicked.connect(self._on_status_button_clicked)
         row.addWidget(self.status_combo, 1)
@@ -206,7 +209,9 @@ class BulkPanel(QWidget):
         names = common_status_names(self._statuses, boards)
         self.status_combo.clear()
         self.status_combo.addItems(names)
+        self.status_combo.setCurrentIndex(-1)
         if names:
+            self.status_combo.setPlaceholderText("Choose a status…")
             return
         warning = warning_about(self._service, "statuses")
         self.status_combo.setPlaceholderText(
@@ -339,10 +344,8 @@ class BulkPanel(QWidget):
     def _on_progress(self, outcome: Outcome) -> None:
         item = self._item(outcome.ticket_id)
         if item is not None:
-            text = _STEP_TEXT[outcome.step]
-            if outcome.message and outcome.step in (Step.FAILED, Step.UNCHANGED):
-                text = f"{text}: {outcome.message}"
-            item.setText(RESULT, text)
+            # The column stays narrow; the reasons are listed under the actions.
+            item.setText(RESULT, _STEP_TEXT[outcome.step])
             item.setToolTip(RESULT, outcome.message)
             colour = _STEP_COLOUR.get(outcome.step)
             if colour:
@@ -373,7 +376,7 @@ class BulkPanel(QWidget):
 
     def _sync_enabled(self) -> None:
         idle = not self.running and bool(self.ticket_ids)
-        self.status_button.setEnabled(idle and self.status_combo.count() > 0)
+        self.status_button.setEnabled(idle and self.status_combo.currentIndex() >= 0)
         has_members = self.member_picker.count() > 0
         self.member_picker.setEnabled(idle and has_members)
         self.assign_button.setEnabled(idle and has_members)

@@ -52,7 +52,7 @@ class ConfigurationsView(SectionView):
         return self._items
 
     def count(self) -> int | None:
-        return len(self._items) if self.loaded else None
+        return len(self._items) if self.has_value else None
 
     def _render(self, value: Any) -> None:
         items: Sequence[ConfigurationItem] = value

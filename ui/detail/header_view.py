@@ -137,8 +137,19 @@ class HeaderView(QWidget):
         self.values["Board"].setText(row.board_name or "—")
         self.values["Priority"].setText(row.priority_name or "—")
         self.values["Age"].setText(cells.age_text(row.date_entered, now) or "—")
-        self.values["Owner"].setText(cells.owner_text(row) or "Unassigned")
+        self._show_owner(row)
         self._fill_status_combo(row)
+
+    def _show_owner(self, row: TicketRow) -> None:
+        label = self.values["Owner"]
+        names = [n.strip() for n in row.resources.split(",") if n.strip()]
+        owner = row.owner_identifier
+        others = [n for n in names if n.casefold() != owner.casefold()]
+        text = owner or "Unassigned"
+        if others:
+            text += f"  +{len(others)}" if owner else f"  (resources: {', '.join(others)})"
+        label.setText(text)
+        label.setToolTip(f"Resources: {', '.join(names)}" if names else "")
 
     def show_view(self, view: TicketView, *, now: datetime | None = None) -> None:
         """Everything the full ticket has."""

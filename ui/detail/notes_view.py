@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QEvent, QUrl, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextBrowser, QToolButton, QVBoxLayout, QWidget
+from typing_extensions import override
 
 from psa.models import NoteItem
 from ui.detail.look import muted, note_colours
@@ -66,7 +67,7 @@ class NotesView(SectionView):
         self.order_changed.emit(newest)
 
     def count(self) -> int | None:
-        return len(self._notes) if self.loaded else None
+        return len(self._notes) if self.has_value else None
 
     def show_loading(self, ticket_id: int) -> None:
         if ticket_id != self.ticket_id:
@@ -103,6 +104,12 @@ class NotesView(SectionView):
         bar.setValue(position)
         count = len(self._notes)
         self._summary.setText(f"{count} note{'s' if count != 1 else ''}")
+
+    @override
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._notes:
+            self._rebuild(keep_scroll=True)  # the cards' colours follow light/dark mode
 
     def _update_order_button(self) -> None:
         self.order_button.setText("Newest first ↓" if self._newest_first else "Oldest first ↑")

@@ -41,7 +41,7 @@ class RelatedView(SectionView):
         return self._related
 
     def count(self) -> int | None:
-        if not self.loaded or self._related is None:
+        if not self.has_value or self._related is None:
             return None
         rel = self._related
         return (rel.parent_id is not None) + len(rel.children) + len(rel.merged)

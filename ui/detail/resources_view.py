@@ -70,7 +70,7 @@ class ResourcesView(SectionView):
         return self._resources
 
     def count(self) -> int | None:
-        return len(self._resources) if self.loaded else None
+        return len(self._resources) if self.has_value else None
 
     def set_members(self, members: Sequence[Option], warning: PermissionWarning | None) -> None:
         """The picker's members; without them, say why instead of showing an empty list."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from psa.models import Section
 from ui.detail.look import Tone, style_message
@@ -22,12 +22,15 @@ class SectionView(QWidget):
         super().__init__(parent)
         self.ticket_id: int | None = None
         self.loaded = False
+        self.has_value = False
+        """True when the loaded section has a value (a 403 leaves only a message)."""
         self.problem: Tone | None = None
         self._loading_text = loading_text
         self._message = QLabel(self)
         self._message.setWordWrap(True)
         self._message.setTextFormat(Qt.TextFormat.PlainText)
         self._message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._message.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._message.hide()
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(6, 6, 6, 6)
@@ -38,6 +41,8 @@ class SectionView(QWidget):
     def set_content(self, widget: QWidget, stretch: int = 1) -> None:
         self._content = widget
         self._layout.addWidget(widget, stretch)
+        # Takes the room only while the content is hidden: messages stay at the top.
+        self._layout.addStretch(0)
 
     @property
     def message(self) -> str:
@@ -54,6 +59,7 @@ class SectionView(QWidget):
         """Placeholder for ``ticket_id``: nothing of any other ticket stays visible."""
         self.ticket_id = ticket_id
         self.loaded = False
+        self.has_value = False
         self.problem = None
         self._clear()
         self._set_message(self._loading_text, Tone.MUTED)
@@ -63,6 +69,7 @@ class SectionView(QWidget):
     def show_failed(self, ticket_id: int, message: str) -> None:
         self.ticket_id = ticket_id
         self.loaded = False
+        self.has_value = False
         self.problem = Tone.ERROR
         self._clear()
         self._set_message(message, Tone.ERROR)
@@ -73,6 +80,7 @@ class SectionView(QWidget):
         """Show a loaded section: its value, and its permission warning or error if any."""
         self.ticket_id = ticket_id
         self.loaded = True
+        self.has_value = section.value is not None
         if section.value is not None:
             self._render(section.value)
             if self._content is not None:
