@@ -4,7 +4,9 @@ The store answers from memory first, so switching tickets shows a draft at once;
 written through ``asyncio.to_thread`` (never on the event loop) and atomically (temp file +
 ``os.replace``), so a crash mid-write leaves the previous draft, never half a file. Saves of one
 ticket are serialised and the last one wins: each write takes the newest value at the moment it
-runs, so a burst of keystrokes can never leave an older text on disk.
+runs, so a burst of keystrokes can never leave an older text on disk. Writes are tasks of the
+store, not of the caller: a widget closing (and cancelling its own tasks) does not stop a draft
+reaching the disk; ``flush()`` waits for every write still on its way (call it at shutdown).
 """
 
 from __future__ import annotations
@@ -15,10 +17,9 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Coroutine
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -61,6 +62,7 @@ class DraftStore:
         # ticket id -> draft, or None when known to have none (file absent or discarded).
         self._memory: dict[int, NoteDraft | None] = {}
         self._locks: dict[int, asyncio.Lock] = {}
+        self._writes: set[asyncio.Task[None]] = set()
 
     def path_for(self, ticket_id: int) -> Path:
         return self.directory / f"{_PREFIX}{int(ticket_id)}{_SUFFIX}"
@@ -80,19 +82,32 @@ class DraftStore:
         # A save that ran while the file was being read is newer than what was read.
         return self._memory.setdefault(ticket_id, draft)
 
-    def save(self, draft: NoteDraft) -> Coroutine[Any, Any, None]:
-        """Keep ``draft`` (an empty one discards the ticket's draft); await it to write.
+    def save(self, draft: NoteDraft) -> Awaitable[None]:
+        """Keep ``draft`` (an empty one discards the ticket's draft); await to know it is written.
 
-        Memory changes at the call, not when the returned coroutine first runs, so saves and
-        discards take effect in the order they were called even when run as separate tasks.
+        Memory changes at the call and the write starts at once, so saves and discards take
+        effect in the order they were called; there is no need to await (nothing is lost).
+        Needs a running event loop.
         """
         self._memory[draft.ticket_id] = None if draft.empty else draft
-        return self._write_latest(draft.ticket_id)
+        return asyncio.shield(self._schedule(draft.ticket_id))
 
-    def discard(self, ticket_id: int) -> Coroutine[Any, Any, None]:
-        """Forget the ticket's draft (sent, or thrown away); await it to remove the file."""
+    def discard(self, ticket_id: int) -> Awaitable[None]:
+        """Forget the ticket's draft (sent, or thrown away); await to know the file is gone."""
         self._memory[int(ticket_id)] = None
-        return self._write_latest(int(ticket_id))
+        return asyncio.shield(self._schedule(int(ticket_id)))
+
+    async def flush(self) -> None:
+        """Wait until every save and discard asked for so far is on disk."""
+        while self._writes:
+            await asyncio.gather(*list(self._writes), return_exceptions=True)
+
+    def _schedule(self, ticket_id: int) -> asyncio.Task[None]:
+        task = asyncio.get_running_loop().create_task(
+            self._write_latest(ticket_id), name=f"draft-write-{ticket_id}")
+        self._writes.add(task)
+        task.add_done_callback(self._writes.discard)
+        return task
 
     async def ticket_ids(self) -> list[int]:
         """Tickets that have a draft, on disk or in memory."""
@@ -105,7 +120,10 @@ class DraftStore:
         lock = self._locks.setdefault(ticket_id, asyncio.Lock())
         async with lock:
             latest = self._memory.get(ticket_id)
-            await asyncio.to_thread(self._write, ticket_id, latest)
+            try:
+                await asyncio.to_thread(self._write, ticket_id, latest)
+            except OSError as exc:  # a full or read-only disk: keep typing, say so in the log
+                log.warning("Cannot write the draft of ticket %s: %s", ticket_id, exc)
 
     # ------------------------------------------------------------------ blocking helpers
 
@@ -151,3 +169,4 @@ class DraftStore:
             if number.isdigit():
                 ids.append(int(number))
         return ids
+

@@ -71,6 +71,28 @@ def test_a_corrupt_draft_file_reads_as_no_draft(tmp_path: Path) -> None:
 def test_peek_answers_from_memory_only(tmp_path: Path) -> None:
     store = DraftStore(tmp_path)
     assert store.peek(1) == (False, None)
-    asyncio.run(store.save(NoteDraft(ticket_id=1, text="hi")))
+
+    async def save() -> None:
+        await store.save(NoteDraft(ticket_id=1, text="hi"))
+
+    asyncio.run(save())
     known, draft = store.peek(1)
     assert known and draft is not None and draft.text == "hi"
+
+
+def test_a_write_goes_through_when_its_caller_is_cancelled(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        store = DraftStore(tmp_path)
+
+        async def caller() -> None:
+            await store.save(NoteDraft(ticket_id=12, text="keep me"))
+
+        task = asyncio.ensure_future(caller())
+        await asyncio.sleep(0)
+        task.cancel()
+        store.save(NoteDraft(ticket_id=13, text="not awaited"))
+        await store.flush()
+
+    asyncio.run(scenario())
+    assert json.loads((tmp_path / "note-12.json").read_text(encoding="utf-8"))["text"] == "keep me"
+    assert (tmp_path / "note-13.json").exists()

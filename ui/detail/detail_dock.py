@@ -272,11 +272,9 @@ class DetailDock(QDockWidget):
             self.load_failed.disconnect(failed)
 
     async def flush(self) -> None:
-        """Write the note draft being typed now (call before the app exits)."""
-        draft = self.panel.editor.draft()
+        """Write the note draft being typed now and wait for every draft write (at exit)."""
         self.panel.editor.save_now()
-        if draft is not None:
-            await self.drafts.save(draft)
+        await self.drafts.flush()
 
     # ------------------------------------------------------------------ internals
 

@@ -159,7 +159,7 @@ class NoteEditor(QWidget):
         if draft is None or not self._dirty:
             return
         self._dirty = False
-        self._tasks.spawn(self._drafts.save(draft), name="note-draft-save")
+        self._drafts.save(draft)  # the store owns the write: closing cannot cancel it
 
     # ------------------------------------------------------------------ statuses
 
@@ -251,7 +251,7 @@ class NoteEditor(QWidget):
         self._save_timer.stop()
         self._apply(None)
         self.show_message("")
-        self._tasks.spawn(self._drafts.discard(ticket_id), name="note-draft-discard")
+        self._drafts.discard(ticket_id)
 
     @override
     def hideEvent(self, event: QHideEvent) -> None:

@@ -183,7 +183,7 @@ class TicketActions(QObject):
                     Tone.ERROR)
             return
         self._sending.discard(tid)
-        panel.tasks.spawn(panel.drafts.discard(tid), name="note-draft-discard")
+        panel.drafts.discard(tid)
         self._note_added(tid, outcome)
 
     def _note_added(self, tid: int, outcome: NoteOutcome) -> None:

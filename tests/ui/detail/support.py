@@ -156,8 +156,9 @@ async def loaded(dock: DetailDock, ticket_id: int) -> None:
 
 
 async def settle(dock: DetailDock) -> None:
-    """Wait for every task the dock started (saves, loads) to finish."""
+    """Wait for every task the dock started (loads, changes) and every draft write."""
     await wait_for(lambda: dock.tasks.pending() == 0)
+    await dock.drafts.flush()
 
 
 def consistent(dock: DetailDock) -> bool:
