@@ -1,0 +1,88 @@
+"""Wires the detail dock to the main window's ticket table (selection, activation, row updates).
+
+The main window only calls ``attach_detail_dock``: the dock follows the table's selection (one
+row: that ticket; several: the bulk panel), Enter or a double-click shows the ticket even when
+the dock is pinned, and every ``ticket_updated`` row the dock emits is applied to the table
+model by id — optimistic changes, confirmations, roll-backs and reloads alike — so the list and
+the dock never disagree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, QObject, Qt
+from PySide6.QtWidgets import QAbstractItemView, QMainWindow
+
+from psa.drafts import DraftStore
+from psa.models import TicketRow
+from ui.detail.backend import DetailBackend
+from ui.detail.detail_dock import DetailDock
+from ui.tickets.tickets_page import TicketsPage
+
+REVERT_MESSAGE_MS = 10_000
+
+
+class DetailDockBinding(QObject):
+    """The connections between one tickets page and one dock."""
+
+    def __init__(self, window: QMainWindow, page: TicketsPage, dock: DetailDock) -> None:
+        super().__init__(dock)
+        self._window = window
+        self._page = page
+        self._dock = dock
+        table = page.table
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        selection = table.selectionModel()
+        selection.selectionChanged.connect(self._on_selection_selection_changed)
+        page.ticket_activated.connect(self._on_page_ticket_activated)
+        dock.ticket_updated.connect(self._on_dock_ticket_updated)
+        dock.ticket_reverted.connect(self._on_dock_ticket_reverted)
+
+    def selected_rows(self) -> list[TicketRow]:
+        """The table's selected rows, top to bottom."""
+        model = self._page.model
+        indexes = sorted(self._page.table.selectionModel().selectedRows(), key=lambda i: i.row())
+        rows = (model.row_at(index.row()) for index in indexes)
+        return [row for row in rows if row is not None]
+
+    def _row(self, ticket_id: int) -> TicketRow | None:
+        model = self._page.model
+        position = model.row_of(ticket_id)
+        return model.row_at(position) if position is not None else None
+
+    def _on_selection_selection_changed(self, _selected: QItemSelection,
+                                        _deselected: QItemSelection) -> None:
+        rows = self.selected_rows()
+        self._dock.follow_selection([row.id for row in rows], rows)
+
+    def _on_page_ticket_activated(self, ticket_id: int) -> None:
+        dock = self._dock
+        if dock.isHidden():
+            dock.show()
+        dock.show_ticket(ticket_id, self._row(ticket_id))
+        dock.raise_()
+
+    def _on_dock_ticket_updated(self, row: Any) -> None:
+        if isinstance(row, TicketRow) and self._page.model.update_row(row):
+            # The dispatcher is looking at it (or just changed it): not "changed since seen".
+            self._page.controller.seen.looked_at([row])
+
+    def _on_dock_ticket_reverted(self, _row: Any, reason: str) -> None:
+        self._window.statusBar().showMessage(reason, REVERT_MESSAGE_MS)
+
+
+def attach_detail_dock(
+    window: QMainWindow, page: TicketsPage, service: DetailBackend, *, drafts: DraftStore,
+    area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea,
+) -> DetailDock:
+    """Create the dock beside ``page``'s table, wired to it; returns the dock.
+
+    Call it before the window restores its saved state, or the dock's saved place is not
+    applied (``restoreDockWidget`` is tried as well, for windows that restored earlier).
+    """
+    dock = DetailDock(service, drafts=drafts, parent=window)
+    window.addDockWidget(area, dock)
+    window.restoreDockWidget(dock)
+    DetailDockBinding(window, page, dock)
+    return dock
