@@ -114,7 +114,7 @@ def when_text(created: datetime | None) -> str:
 
 def _badge(label: str, colour: str) -> str:
     return (f'<span style="background-color:{colour}; color:#ffffff; font-size:small;">'
-            f"&nbsp;{html.escape(label)}&nbsp;</span>")
+            f"&nbsp;{html.escape(label).replace(' ', '&nbsp;')}&nbsp;</span>")
 
 
 def note_html(note: NoteItem, colours: NoteColours, *, expanded: bool) -> str:
