@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPixmap
 from typing_extensions import override
 
 from psa.models import SlaState, TicketRow
@@ -79,7 +79,15 @@ SLA_COLOURS: dict[SlaLevel, QColor] = {
 }
 
 _ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ACCESSIBLE_DESCRIPTION = int(Qt.ItemDataRole.AccessibleDescriptionRole)
+_PAINT_ROLES = frozenset({_ALIGNMENT, _DECORATION, _FOREGROUND})
+_COLUMNS = len(Column)
 _ROW_FLAGS = (
     Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 )
@@ -113,6 +121,8 @@ class TicketTableModel(QAbstractTableModel):
         self._now = clock()
         self._sla: dict[int, SlaState] = {}
         self._sla_cells: dict[int, SlaCell] = {}
+        self._texts: dict[int, tuple[str | int, ...]] = {}
+        self._changed_icon: QIcon | None = None  # made on first paint (needs a GUI app)
         self._changed: set[int] = set()
         self._priority_icons: dict[int, QIcon] = {}
         self._bold = QFont()
@@ -125,7 +135,7 @@ class TicketTableModel(QAbstractTableModel):
 
     @override
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(Column)
+        return 0 if parent.isValid() else _COLUMNS
 
     @override
     def headerData(
@@ -139,17 +149,58 @@ class TicketTableModel(QAbstractTableModel):
 
     @override
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # The view calls this ~7 times per visible cell on every paint: cheap checks first,
+        # display texts cached per ticket, plain ints instead of enum conversions.
+        row_no = index.row()
+        rows = self._rows
+        if not 0 <= row_no < len(rows):
             return None
-        row = self._rows[index.row()]
-        column = Column(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
-        if role == SortRole:
-            return self._sort_value(row, column)
+        row = rows[row_no]
+        if role == _DISPLAY:
+            texts = self._texts.get(row.id)
+            if texts is None:
+                texts = self._texts[row.id] = self._row_texts(row)
+            return texts[index.column()]
+        if role == _FONT:
+            return self._bold if row.customer_updated else None
+        if role in _PAINT_ROLES:
+            return self._paint_data(row, index.column(), role)
         if role == RowRole:
             return row
-        return self._decoration(row, column, role)
+        if role == SortRole:
+            return self._sort_value(row, Column(index.column()))
+        return self._extra_data(row, index.column(), role)
+
+    def _paint_data(self, row: TicketRow, column: int, role: int) -> Any:
+        if role == _ALIGNMENT:
+            return _ALIGN_RIGHT if column == Column.ID else None
+        if role == _DECORATION:
+            if column == Column.PRIORITY:
+                return self._priority_icons.get(row.priority_id or -1)
+            if column == Column.ID and row.id in self._changed:
+                if self._changed_icon is None:
+                    self._changed_icon = _dot(QPalette().color(QPalette.ColorRole.Highlight))
+                return self._changed_icon
+            return None
+        if column == Column.SLA:  # foreground
+            return SLA_COLOURS.get(self.sla_cell(row).level)
+        return None
+
+    def _extra_data(self, row: TicketRow, column: int, role: int) -> Any:
+        if role == ChangedRole:
+            return row.id in self._changed
+        if role == SlaLevelRole:
+            return self.sla_cell(row).level if column == Column.SLA else None
+        if role == _TOOLTIP:
+            if column == Column.SLA:
+                return self.sla_cell(row).tooltip or None
+            if column == Column.SUMMARY:
+                return row.summary
+            if column == Column.ID and row.id in self._changed:
+                return "Changed since you last looked"
+        if role == _ACCESSIBLE_DESCRIPTION and column == Column.ID:
+            return self._accessible_description(row)
+        return None
 
     @override
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
@@ -170,6 +221,9 @@ class TicketTableModel(QAbstractTableModel):
         self.more_requested.emit()
 
     # -- roles --------------------------------------------------------------------------------
+    def _row_texts(self, row: TicketRow) -> tuple[str | int, ...]:
+        return tuple(self._display(row, column) for column in Column)
+
     def _display(self, row: TicketRow, column: Column) -> str | int:
         match column:
             case Column.ID:
@@ -206,29 +260,6 @@ class TicketTableModel(QAbstractTableModel):
                 return row.id
             case _:
                 return str(self._display(row, column)).casefold()
-
-    def _decoration(self, row: TicketRow, column: Column, role: int) -> Any:
-        if role == Qt.ItemDataRole.FontRole:
-            return self._bold if row.customer_updated else None
-        if role == ChangedRole:
-            return row.id in self._changed
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _ALIGN_RIGHT if column == Column.ID else _ALIGN_LEFT
-        if column == Column.PRIORITY and role == Qt.ItemDataRole.DecorationRole:
-            return self._priority_icons.get(row.priority_id or -1)
-        if column == Column.SLA:
-            cell = self.sla_cell(row)
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return SLA_COLOURS.get(cell.level)
-            if role == SlaLevelRole:
-                return cell.level
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return cell.tooltip or None
-        if role == Qt.ItemDataRole.ToolTipRole and column == Column.SUMMARY:
-            return row.summary
-        if role == Qt.ItemDataRole.AccessibleDescriptionRole and column == Column.ID:
-            return self._accessible_description(row)
-        return None
 
     def _accessible_description(self, row: TicketRow) -> str:
         notes = []
@@ -292,7 +323,7 @@ class TicketTableModel(QAbstractTableModel):
                 self._pos[row.id] = len(self._rows)
                 self._rows.append(row)
         self._fetching = False
-        self._sla_cells.clear()
+        self._forget_all()
         self._changed &= set(self._pos)
         self._set_total(max(total, len(self._rows)))
         self.endResetModel()
@@ -332,7 +363,7 @@ class TicketTableModel(QAbstractTableModel):
         if old == row:
             return True
         self._rows[pos] = row
-        self._sla_cells.pop(row.id, None)
+        self._forget(row.id)
         if old.last_updated != row.last_updated:
             self._changed.add(row.id)
         self._emit_row_changed(pos)
@@ -408,7 +439,7 @@ class TicketTableModel(QAbstractTableModel):
             self.beginRemoveRows(QModelIndex(), first, last)
             for row in self._rows[first : last + 1]:
                 self._pos.pop(row.id, None)
-                self._sla_cells.pop(row.id, None)
+                self._forget(row.id)
             del self._rows[first : last + 1]
             self.endRemoveRows()
         if positions:
@@ -423,7 +454,7 @@ class TicketTableModel(QAbstractTableModel):
         self._sla.update(states)
         touched = [self._pos[i] for i in states if i in self._pos]
         for tid in states:
-            self._sla_cells.pop(tid, None)
+            self._forget(tid)
         if touched:
             self._emit_column_changed(Column.SLA, min(touched), max(touched))
 
@@ -451,10 +482,19 @@ class TicketTableModel(QAbstractTableModel):
     def tick(self) -> None:
         """Move the model's clock: ages, 'updated … ago' and SLA cells re-read it."""
         self._now = self._clock()
-        self._sla_cells.clear()
+        self._forget_all()
         if self._rows:
             last = len(self._rows) - 1
             self.dataChanged.emit(self.index(0, Column.AGE), self.index(last, Column.SLA))
+
+    def _forget(self, ticket_id: int) -> None:
+        """Drop a ticket's cached cell texts (its data or SLA changed)."""
+        self._sla_cells.pop(ticket_id, None)
+        self._texts.pop(ticket_id, None)
+
+    def _forget_all(self) -> None:
+        self._sla_cells.clear()
+        self._texts.clear()
 
     def _set_total(self, total: int) -> None:
         if total != self._total:
