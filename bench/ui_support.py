@@ -15,13 +15,13 @@ from typing import Any, TypeVar
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import qasync
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
-import qasync  # noqa: E402
-from psa import Credentials, TicketService, open_service  # noqa: E402
-from psa.sandbox import spawn_sandbox  # noqa: E402
-from ui.pyside_refcount_fix import keep_singletons_alive  # noqa: E402
+from psa import Credentials, TicketService, open_service
+from psa.sandbox import spawn_sandbox
+from ui.pyside_refcount_fix import keep_singletons_alive
 
 T = TypeVar("T")
 CLIENT_ID = "5f2b3c1e-8a4d-4e6f-9b7a-1c2d3e4f5a6b"
