@@ -10,6 +10,9 @@ statuses are fetched by the dock itself (started at once from the list row's boa
 Figures: time from ``follow_selection`` (a row selected) to ``sections_loaded`` (header,
 notes, configuration references, related, resources painted) and to ``all_sections_loaded``
 (configuration records and the status dropdown too), divided by the latency: round trips.
+Beside the timings, the requests are counted in "waves" (requests sent together share one;
+a request sent after an answer arrived starts the next): the round trips on the critical path,
+independent of the machine's speed.
 Cached revisit: time from ``show_ticket`` of a ticket viewed a moment ago until its content is
 painted from the cache (a synchronous ``repaint()`` included). Targets (issue 5): ≤ 1.3 and
 ≤ 2.3 round trips, < 50 ms.
@@ -29,6 +32,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import httpx2
 import qasync
 from pydantic import SecretStr
 from PySide6.QtWidgets import QApplication
@@ -41,6 +45,37 @@ from ui.detail.detail_dock import DetailDock
 from ui.pyside_refcount_fix import keep_singletons_alive
 
 CLIENT_ID = "5f2b3c1e-8a4d-4e6f-9b7a-1c2d3e4f5a6b"
+OFF_PATH = "/system/members"
+"""The member picker's list, read once beside the first ticket: never waited for by a section."""
+
+
+class WaveTransport(httpx2.AsyncBaseTransport):
+    """Counts the waves of requests: how many round trips one user action waited for."""
+
+    def __init__(self) -> None:
+        self._inner = httpx2.AsyncHTTPTransport()
+        self.wave = 0
+        self._open = False
+        self.sent: list[tuple[int, str]] = []
+
+    def reset(self) -> None:
+        self.wave, self._open, self.sent = 0, False, []
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        path = request.url.path.split("/apis/3.0", 1)[-1]
+        if path.startswith(OFF_PATH):
+            return await self._inner.handle_async_request(request)
+        if not self._open:
+            self.wave += 1
+            self._open = True
+        self.sent.append((self.wave, path))
+        for _ in range(10):  # let requests issued together leave together
+            await asyncio.sleep(0)
+        self._open = False
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
 
 
 async def _until(flag: list[float]) -> float:
@@ -49,14 +84,20 @@ async def _until(flag: list[float]) -> float:
     return flag[0]
 
 
-async def select(dock: DetailDock, row: TicketRow) -> tuple[float, float, bool]:
-    """Seconds to sections_loaded and to all_sections_loaded; whether it had configurations."""
+Result = tuple[float, float, bool, int, int]
+
+
+async def select(dock: DetailDock, row: TicketRow, waves: WaveTransport) -> Result:
+    """Seconds to sections_loaded and to all_sections_loaded; whether it had configurations;
+    the waves of requests before each."""
     first: list[float] = []
     done: list[float] = []
+    first_waves: list[int] = []
 
     def on_first(tid: int) -> None:
         if tid == row.id and not first:
             first.append(time.perf_counter())
+            first_waves.append(waves.wave)
 
     def on_done(tid: int) -> None:
         if tid == row.id and not done:
@@ -64,21 +105,22 @@ async def select(dock: DetailDock, row: TicketRow) -> tuple[float, float, bool]:
 
     dock.sections_loaded.connect(on_first)
     dock.all_sections_loaded.connect(on_done)
+    waves.reset()
     start = time.perf_counter()
     dock.follow_selection([row.id], [row])
     t_first, t_done = await _until(first), await _until(done)
     dock.sections_loaded.disconnect(on_first)
     dock.all_sections_loaded.disconnect(on_done)
     configs = dock.panel.configurations.items
-    return t_first - start, t_done - start, bool(configs)
+    return t_first - start, t_done - start, bool(configs), first_waves[0], waves.wave
 
 
-async def run_series(svc: TicketService, rows: list[TicketRow], latency: float,
-                     label: str) -> list[tuple[float, float, bool]]:
+async def run_series(svc: TicketService, waves: WaveTransport, rows: list[TicketRow],
+                     latency: float, label: str) -> list[Result]:
     dock = DetailDock(svc, drafts=DraftStore(Path(tempfile.mkdtemp(prefix="dd-bench-"))))
     dock.resize(520, 860)
     dock.show()
-    results = [await select(dock, row) for row in rows]
+    results = [await select(dock, row, waves) for row in rows]
     firsts = [r[0] / latency for r in results]
     with_cfg = [r[1] / latency for r in results if r[2]]
     without = [r[1] / latency for r in results if not r[2]]
@@ -92,6 +134,10 @@ async def run_series(svc: TicketService, rows: list[TicketRow], latency: float,
     if without:
         print(f"  selection → everything, tickets without configurations ({len(without)}): "
               f"median {statistics.median(without):.2f} RT, max {max(without):.2f} RT")
+    first_waves = sorted({r[3] for r in results})
+    cfg_waves = sorted({r[4] for r in results if r[2]})
+    print(f"  request waves on the critical path: sections {first_waves}, everything with "
+          f"configurations {cfg_waves}")
     await cached_revisits(dock, rows)
     await dock.flush()
     dock.close()
@@ -118,7 +164,8 @@ async def bench(url: str, latency_ms: int, count: int) -> None:
                         private_key=SecretStr("sandbox-private"), client_id=CLIENT_ID)
     latency = latency_ms / 1000
     for warm in (True, False):
-        async with open_service(creds) as svc:
+        waves = WaveTransport()
+        async with open_service(creds, transport=waves) as svc:
             await svc.client.api_base()
             page = await svc.search_tickets(TicketFilters(), page_size=100)
             if warm:
@@ -127,7 +174,7 @@ async def bench(url: str, latency_ms: int, count: int) -> None:
             # Alternate boards so the cold series meets boards it has not seen.
             rows.sort(key=lambda r: (r.id % 7, r.id))
             label = "statuses warm (list filters loaded)" if warm else "statuses cold"
-            await run_series(svc, rows[:count], latency, label)
+            await run_series(svc, waves, rows[:count], latency, label)
 
 
 def main() -> None:
@@ -138,8 +185,10 @@ def main() -> None:
     keep_singletons_alive()
     app = QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)  # closing a series' dock must not stop the loop
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}, Qt platform {app.platformName()}")
+          f"load average {load:.1f}, Python {platform.python_version()}, "
+          f"Qt platform {app.platformName()}")
     with spawn_sandbox(["--latency-ms", str(args.latency_ms)]) as sandbox:
         print(f"sandbox: child process, defaults, --latency-ms {args.latency_ms} "
               f"(1 RT = {args.latency_ms} ms)")
