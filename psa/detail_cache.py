@@ -78,6 +78,10 @@ class DetailCache:
             self._items.move_to_end(int(ticket_id))
         return detail
 
+    def peek(self, ticket_id: int) -> TicketDetail | None:
+        """The cached detail without making it recently used."""
+        return self._items.get(int(ticket_id))
+
     def put(self, detail: TicketDetail) -> None:
         """Remember ``detail`` as its ticket's latest."""
         tid = detail.ticket.id

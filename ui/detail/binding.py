@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QObject, Qt
+from PySide6.QtCore import QItemSelection, QModelIndex, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QMainWindow
 
 from psa.drafts import DraftStore
@@ -36,6 +36,7 @@ class DetailDockBinding(QObject):
         selection = table.selectionModel()
         selection.selectionChanged.connect(self._on_selection_selection_changed)
         page.ticket_activated.connect(self._on_page_ticket_activated)
+        page.model.dataChanged.connect(self._on_model_data_changed)
         dock.ticket_updated.connect(self._on_dock_ticket_updated)
         dock.ticket_reverted.connect(self._on_dock_ticket_reverted)
 
@@ -55,6 +56,14 @@ class DetailDockBinding(QObject):
                                         _deselected: QItemSelection) -> None:
         rows = self.selected_rows()
         self._dock.follow_selection([row.id for row in rows], rows)
+
+    def _on_model_data_changed(self, top: QModelIndex, bottom: QModelIndex,
+                               _roles: Any = None) -> None:
+        model = self._page.model
+        for position in range(top.row(), bottom.row() + 1):
+            row = model.row_at(position)
+            if row is not None:
+                self._dock.list_row_changed(row)
 
     def _on_page_ticket_activated(self, ticket_id: int) -> None:
         dock = self._dock

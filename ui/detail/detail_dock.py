@@ -206,6 +206,28 @@ class DetailDock(QDockWidget):
         self._sync_actions()
         self.current_ticket_changed.emit(0)
 
+    def list_row_changed(self, row: TicketRow) -> None:
+        """The list has a row of ``row.id`` (its own refresh): keep the dock in step with it.
+
+        A newer row of the ticket shown reloads it in the background; a newer row of a cached
+        ticket updates the cached header, so a revisit never paints an older state than the
+        list's.
+        """
+        stamp = row.last_updated
+        if stamp is None:
+            return
+        detail = self.panel.detail if self.ticket_id == row.id else self.cache.peek(row.id)
+        if detail is None or detail.ticket.id != row.id:
+            return
+        known = detail.ticket.last_updated
+        if known is not None and stamp <= known:
+            return
+        if self.ticket_id == row.id:
+            if not self.panel.changes.busy():
+                self.panel.refresh()
+        else:
+            self.cache.update_row(row)
+
     def back(self) -> None:
         target = self.history.back()
         if target is not None:

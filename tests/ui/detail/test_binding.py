@@ -11,10 +11,15 @@ from PySide6.QtCore import QItemSelectionModel, QSettings
 from pytestqt.qtbot import QtBot
 
 from psa.drafts import DraftStore
+from psa.models import parse_cw_datetime
 from psa.sandbox import Sandbox
-from tests.ui.detail.support import service, settle, ticket, wait_for
+from tests.ui.detail.support import service, settle, ticket, touch, wait_for
 from ui.detail.binding import attach_detail_dock
 from ui.main_window import MainWindow
+
+
+def ticket_last_updated(sb: Sandbox, ticket_id: int) -> Any:
+    return parse_cw_datetime(ticket(sb, ticket_id)["_info"]["lastUpdated"])
 
 
 def test_the_dock_follows_the_table_and_the_table_follows_the_dock(
@@ -46,6 +51,16 @@ def test_the_dock_follows_the_table_and_the_table_follows_the_dock(
             sandbox.control.configure(latency_ms=0)
             assert ticket(sandbox, first.id)["status"]["id"] == target.id
             assert not model.is_changed(first.id)
+            # The list learns of a newer state (its own refresh): the dock follows.
+            touch(sandbox, first.id, "Renamed while the dock was open")
+            listed = model.row_at(model.row_of(first.id) or 0)
+            assert listed is not None
+            newer = listed.model_copy(update={
+                "summary": "Renamed while the dock was open",
+                "last_updated": ticket_last_updated(sandbox, first.id)})
+            model.update_row(newer)
+            await wait_for(lambda: dock.panel.header.summary.text()
+                           == "Renamed while the dock was open")
             # Several rows: the bulk panel.
             selection = table.selectionModel()
             for r in (1, 2):
