@@ -139,6 +139,7 @@ class TicketActions(QObject):
         else:
             self._pending_status.pop(tid, None)
             self._panel.repaint_ticket_row(row)
+            self._panel.reload_if_loading(tid)
         finally:
             self._pending_status.pop(tid, None)
             if tid == self._panel.ticket_id:

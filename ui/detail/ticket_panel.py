@@ -348,3 +348,9 @@ class TicketPanel(QWidget):
     def refresh_if_shown(self, ticket_id: int) -> None:
         if ticket_id == self._ticket_id:
             self.refresh()
+
+    def reload_if_loading(self, ticket_id: int) -> None:
+        """A change was saved while a load was on its way: that load may predate the change,
+        so it is restarted rather than allowed to paint the older state over the newer."""
+        if ticket_id == self._ticket_id and self._load.is_running():
+            self.refresh()
