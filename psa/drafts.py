@@ -17,9 +17,10 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Generator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -90,24 +91,30 @@ class DraftStore:
         Needs a running event loop.
         """
         self._memory[draft.ticket_id] = None if draft.empty else draft
-        return asyncio.shield(self._schedule(draft.ticket_id))
+        return self._persist(draft.ticket_id)
 
     def discard(self, ticket_id: int) -> Awaitable[None]:
         """Forget the ticket's draft (sent, or thrown away); await to know the file is gone."""
         self._memory[int(ticket_id)] = None
-        return asyncio.shield(self._schedule(int(ticket_id)))
+        return self._persist(int(ticket_id))
 
     async def flush(self) -> None:
         """Wait until every save and discard asked for so far is on disk."""
         while self._writes:
             await asyncio.gather(*list(self._writes), return_exceptions=True)
 
-    def _schedule(self, ticket_id: int) -> asyncio.Task[None]:
-        task = asyncio.get_running_loop().create_task(
-            self._write_latest(ticket_id), name=f"draft-write-{ticket_id}")
+    def _persist(self, ticket_id: int) -> Awaitable[None]:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            # No loop (a widget hidden while the app is torn down): the file is tiny, write it.
+            self._write_quietly(ticket_id, self._memory.get(ticket_id))
+            return _Written()
+        task = loop.create_task(self._write_latest(ticket_id), name=f"draft-write-{ticket_id}")
         self._writes.add(task)
         task.add_done_callback(self._writes.discard)
-        return task
+        # Shielded: a caller that is cancelled stops waiting, the write still happens.
+        return asyncio.shield(task)
 
     async def ticket_ids(self) -> list[int]:
         """Tickets that have a draft, on disk or in memory."""
@@ -120,10 +127,13 @@ class DraftStore:
         lock = self._locks.setdefault(ticket_id, asyncio.Lock())
         async with lock:
             latest = self._memory.get(ticket_id)
-            try:
-                await asyncio.to_thread(self._write, ticket_id, latest)
-            except OSError as exc:  # a full or read-only disk: keep typing, say so in the log
-                log.warning("Cannot write the draft of ticket %s: %s", ticket_id, exc)
+            await asyncio.to_thread(self._write_quietly, ticket_id, latest)
+
+    def _write_quietly(self, ticket_id: int, draft: NoteDraft | None) -> None:
+        try:
+            self._write(ticket_id, draft)
+        except OSError as exc:  # a full or read-only disk: keep typing, say so in the log
+            log.warning("Cannot write the draft of ticket %s: %s", ticket_id, exc)
 
     # ------------------------------------------------------------------ blocking helpers
 
@@ -170,3 +180,10 @@ class DraftStore:
                 ids.append(int(number))
         return ids
 
+
+class _Written:
+    """An awaitable that is already done (the write happened synchronously)."""
+
+    def __await__(self) -> Generator[Any, None, None]:
+        return
+        yield

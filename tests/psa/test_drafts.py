@@ -96,3 +96,12 @@ def test_a_write_goes_through_when_its_caller_is_cancelled(tmp_path: Path) -> No
     asyncio.run(scenario())
     assert json.loads((tmp_path / "note-12.json").read_text(encoding="utf-8"))["text"] == "keep me"
     assert (tmp_path / "note-13.json").exists()
+
+
+def test_without_an_event_loop_a_save_is_written_at_once(tmp_path: Path) -> None:
+    store = DraftStore(tmp_path)
+    store.save(NoteDraft(ticket_id=21, text="at shutdown"))
+    assert json.loads((tmp_path / "note-21.json").read_text(encoding="utf-8"))["text"] == \
+        "at shutdown"
+    store.discard(21)
+    assert not (tmp_path / "note-21.json").exists()
