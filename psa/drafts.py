@@ -58,14 +58,17 @@ _MISSING = object()
 class DraftStore:
     """Note drafts under ``directory`` (the profile's drafts dir); safe to share per process."""
 
-    def __init__(self, directory: Path) -> None:
-        self.directory = Path(directory)
+    def __init__(self, directory: Path | None) -> None:
+        """``directory`` None keeps drafts in memory only (tests, a window without a profile)."""
+        self.directory = Path(directory) if directory is not None else None
         # ticket id -> draft, or None when known to have none (file absent or discarded).
         self._memory: dict[int, NoteDraft | None] = {}
         self._locks: dict[int, asyncio.Lock] = {}
         self._writes: set[asyncio.Task[None]] = set()
 
-    def path_for(self, ticket_id: int) -> Path:
+    def path_for(self, ticket_id: int) -> Path | None:
+        if self.directory is None:
+            return None
         return self.directory / f"{_PREFIX}{int(ticket_id)}{_SUFFIX}"
 
     def peek(self, ticket_id: int) -> tuple[bool, NoteDraft | None]:
@@ -139,6 +142,8 @@ class DraftStore:
 
     def _read(self, ticket_id: int) -> NoteDraft | None:
         path = self.path_for(ticket_id)
+        if path is None:
+            return None
         try:
             raw = path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -155,12 +160,14 @@ class DraftStore:
 
     def _write(self, ticket_id: int, draft: NoteDraft | None) -> None:
         path = self.path_for(ticket_id)
+        if path is None:
+            return
         if draft is None:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
             return
-        self.directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=self.directory)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(draft.model_dump_json(indent=1))
@@ -171,7 +178,7 @@ class DraftStore:
             raise
 
     def _ids_on_disk(self) -> list[int]:
-        if not self.directory.is_dir():
+        if self.directory is None or not self.directory.is_dir():
             return []
         ids: list[int] = []
         for path in self.directory.glob(f"{_PREFIX}*{_SUFFIX}"):

@@ -105,3 +105,13 @@ def test_without_an_event_loop_a_save_is_written_at_once(tmp_path: Path) -> None
         "at shutdown"
     store.discard(21)
     assert not (tmp_path / "note-21.json").exists()
+
+
+def test_a_store_without_a_directory_keeps_drafts_in_memory() -> None:
+    async def scenario() -> tuple[NoteDraft | None, list[int]]:
+        store = DraftStore(None)
+        await store.save(NoteDraft(ticket_id=5, text="memory only"))
+        return await store.load(5), await store.ticket_ids()
+
+    draft, ids = asyncio.run(scenario())
+    assert draft is not None and draft.text == "memory only" and ids == [5]

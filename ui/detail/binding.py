@@ -82,15 +82,18 @@ class DetailDockBinding(QObject):
 
 
 def attach_detail_dock(
-    window: QMainWindow, page: TicketsPage, service: DetailBackend, *, drafts: DraftStore,
+    window: QMainWindow, page: TicketsPage, service: DetailBackend, *,
+    drafts: DraftStore | None = None,
     area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea,
 ) -> DetailDock:
     """Create the dock beside ``page``'s table, wired to it; returns the dock.
 
+    ``drafts`` is the profile's draft store (None: drafts live in memory only, as in tests).
     Call it before the window restores its saved state, or the dock's saved place is not
     applied (``restoreDockWidget`` is tried as well, for windows that restored earlier).
     """
-    dock = DetailDock(service, drafts=drafts, parent=window)
+    store = drafts if drafts is not None else DraftStore(None)
+    dock = DetailDock(service, drafts=store, parent=window)
     window.addDockWidget(area, dock)
     window.restoreDockWidget(dock)
     DetailDockBinding(window, page, dock)
