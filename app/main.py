@@ -7,12 +7,20 @@ import asyncio
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.demo import DEMO_KEYS, SANDBOX_CHILD_FLAG
 from app.errors import ErrorHook, Scrubber, close_logging, setup_logging
 from app.profile import Profile, choose_profile
 from app.secrets import InMemoryStore, KeyringStore, SecretStore
 from app.session import WindowFactory
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from app.settings import ConnectionSettings
+    from app.startup_frame import StartupFrame
 
 LINK_SCHEME = "dispatch-desk:"
 
@@ -116,35 +124,18 @@ def _run(
     secret_store: Callable[[], SecretStore],
     window_factory: WindowFactory | None,
 ) -> int:
-    from PySide6.QtWidgets import QApplication
-
-    from app.connections import ConnectionBook
-    from app.look import apply_look, prepare_high_dpi
-    from app.product import APP_NAME, ORGANIZATION
-    from app.runner import AppRunner
-    from app.screenshot import ScreenshotJob
+    app = _application(args, qt_args)
     from app.settings import ConnectionSettings, open_settings
-    from app.wiring import Desk, DeskOptions
-    from ui.pyside_refcount_fix import keep_singletons_alive
-
-    # PySide6 6.12 on Python 3.11 drops a reference to None/True on every call; without this
-    # the interpreter aborts after some thousands of Qt calls (see the module).
-    keep_singletons_alive()
-
-    existing = QApplication.instance()
-    if existing is None:
-        prepare_high_dpi()
-        app = QApplication([sys.argv[0] if sys.argv else "dispatch-desk", *qt_args])
-    else:
-        assert isinstance(existing, QApplication)
-        app = existing
-    app.setApplicationName(APP_NAME)
-    app.setOrganizationName(ORGANIZATION)
-    app.setApplicationDisplayName(APP_NAME)
-    app.setQuitOnLastWindowClosed(False)  # quitting is ours: the shutdown must run first
-    apply_look(app, args.theme)
 
     settings = open_settings(profile.settings_path)
+    # Paint a frame before importing the rest: the dispatcher sees a window at once.
+    frame = _early_frame(args, settings, ConnectionSettings(settings))
+
+    from app.connections import ConnectionBook
+    from app.runner import AppRunner
+    from app.screenshot import ScreenshotJob
+    from app.wiring import Desk, DeskOptions
+
     # The demo never touches the keychain, not even to look.
     secrets: SecretStore = InMemoryStore() if args.demo else secret_store()
     book = ConnectionBook(ConnectionSettings(settings), secrets)
@@ -164,6 +155,7 @@ def _run(
         hook=hook,
         options=options,
         window_factory=window_factory,
+        frame=frame,
     )
     job = (
         ScreenshotJob(runner, args.screenshot, timeout=args.screenshot_timeout)
@@ -182,3 +174,51 @@ def _run(
     code = runner.run(start)
     settings.sync()
     return code
+
+
+def _application(args: argparse.Namespace, qt_args: list[str]) -> QApplication:
+    from PySide6.QtWidgets import QApplication
+
+    from app.look import apply_look, prepare_high_dpi
+    from app.product import APP_NAME, ORGANIZATION
+    from ui.pyside_refcount_fix import keep_singletons_alive
+
+    # PySide6 6.12 on Python 3.11 drops a reference to None/True on every call; without this
+    # the interpreter aborts after some thousands of Qt calls (see the module).
+    keep_singletons_alive()
+    existing = QApplication.instance()
+    if existing is None:
+        prepare_high_dpi()
+        app = QApplication([sys.argv[0] if sys.argv else "dispatch-desk", *qt_args])
+    else:
+        assert isinstance(existing, QApplication)
+        app = existing
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setQuitOnLastWindowClosed(False)  # quitting is ours: the shutdown must run first
+    apply_look(app, args.theme)
+    return app
+
+
+def _early_frame(
+    args: argparse.Namespace, settings: QSettings, connections: ConnectionSettings
+) -> StartupFrame | None:
+    """The start-up frame, painted now, when a main window is about to open (not first run)."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.product import APP_NAME
+    from app.startup_frame import StartupFrame
+
+    if args.demo:
+        title, message = f"{APP_NAME} — Demo (sandbox)", "Starting the demo…"
+    else:
+        current = connections.current()
+        if current is None:
+            return None  # the first-run dialog comes instead
+        title, message = APP_NAME, f"Connecting to {current.label}…"
+    # Closing it early is Qt's quit, which the runner turns into the ordered shutdown.
+    frame = StartupFrame(settings, title=title, message=message, on_user_close=QApplication.quit)
+    frame.show()
+    QApplication.processEvents()  # the event loop starts later: paint now
+    return frame

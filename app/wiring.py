@@ -62,6 +62,7 @@ class Desk(QObject):
         hook: ErrorHook,
         options: DeskOptions,
         window_factory: WindowFactory | None = None,
+        frame: StartupFrame | None = None,
     ) -> None:
         super().__init__()
         self._runner = runner
@@ -77,7 +78,8 @@ class Desk(QObject):
         self.dialog: ConnectionDialog | None = None
         self._menu: ConnectionMenu | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._frame: StartupFrame | None = None
+        self._frame = frame
+        """The start-up frame main() painted, if any; closed once the main window is up."""
 
     # ------------------------------------------------------------------ start and stop
 
@@ -114,7 +116,9 @@ class Desk(QObject):
             await session.close()
 
     async def _show_frame(self, title: str, message: str) -> None:
-        """Show the start-up frame and let it paint before the heavy imports block the loop."""
+        """Show the start-up frame (unless main() did) and let it paint before heavy imports."""
+        if self._frame is not None:
+            return
         from app.startup_frame import StartupFrame
 
         frame = StartupFrame(
