@@ -1,0 +1,1 @@
+"""The New Ticket dialog: Full Form, AI Quick Create and spin-off tickets."""

@@ -1,0 +1,233 @@
+"""The Quick Create (AI) tab: paste text, see what would be sent, Parse into the Full Form.
+
+Nothing is sent before Parse is pressed: typing only runs the local redaction, to show what
+Claude would receive and what was removed. Parse uses Claude when a key is configured (and
+chosen), the offline parser otherwise; every failure leaves the tab usable and offers the
+offline parser. The result only fills the form — the dispatcher reviews it and presses Create.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from psa.connectwise.errors import ConnectWiseError
+from psa.intake.errors import IntakeError, NoApiKey
+from psa.intake.service import IntakeService
+from ui.async_tools import WidgetTasks
+from ui.detail.look import Tone
+from ui.new_ticket.catalog_cache import CatalogCache
+from ui.new_ticket.intake_fill import describe_removed
+from ui.new_ticket.message_bar import MessageBar
+
+PREVIEW_DEBOUNCE_MS = 300
+PARSE_TIMEOUT = 60.0
+"""Seconds before Parse gives up (Claude's own timeout is shorter; this bounds the lookups too)."""
+
+
+class QuickCreate(QWidget):
+    """``draft_ready(DraftResult, IntakeCatalog)`` once a parse succeeded."""
+
+    draft_ready = Signal(object, object)
+    changed = Signal()
+
+    def __init__(self, intake: IntakeService, catalogs: CatalogCache, *, tasks: WidgetTasks,
+                 timeout: float = PARSE_TIMEOUT, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("quickCreate")
+        self._intake = intake
+        self._catalogs = catalogs
+        self._timeout = timeout
+        self._parse = tasks.latest("quick-parse")
+        self._preview = tasks.latest("quick-preview")
+        self.parsing_with: str | None = None
+        self._build()
+        self._debounce = QTimer(self, singleShot=True, interval=PREVIEW_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self._on_debounce_timeout)
+        self._connect()
+        self._sync_parser()
+
+    def _build(self) -> None:
+        self.text = QPlainTextEdit(self)
+        self.text.setObjectName("quickText")
+        self.text.setAccessibleName("Text to parse")
+        self.text.setPlaceholderText(
+            "Paste an e-mail or type a call summary, then press Parse.\n\nExample: “Hi, this is "
+            "Dana at Contoso Dental — the front desk printer is offline again and we open at 8. "
+            "Urgent please.”")
+        self.text.setTabChangesFocus(True)
+        self.claude_radio = QRadioButton("Claude (AI)", self)
+        self.offline_radio = QRadioButton("Offline parser — nothing leaves this computer", self)
+        self.parse_button = QPushButton("Parse", self)
+        self.parse_button.setObjectName("parseButton")
+        self.parse_button.setToolTip("Draft the ticket from the text (Ctrl+Enter). Nothing is "
+                                     "created: you review the Full Form first.")
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setEnabled(False)
+        self.key_note = QLabel(self)
+        self.key_note.setWordWrap(True)
+        self.key_note.setEnabled(False)
+        self.message = MessageBar(self, name="quickMessage")
+        self.preview_box = QGroupBox("What will be sent to Claude", self)
+        self.preview = QPlainTextEdit(self.preview_box)
+        self.preview.setObjectName("quickPreview")
+        self.preview.setReadOnly(True)
+        self.preview.setAccessibleName("Text that will be sent")
+        self.removed = QLabel(self.preview_box)
+        self.removed.setObjectName("quickRemoved")
+        self.removed.setWordWrap(True)
+        inner = QVBoxLayout(self.preview_box)
+        inner.addWidget(self.removed)
+        inner.addWidget(self.preview, 1)
+        parser_row = QHBoxLayout()
+        parser_row.addWidget(QLabel("Parser:", self))
+        parser_row.addWidget(self.claude_radio)
+        parser_row.addWidget(self.offline_radio)
+        parser_row.addStretch(1)
+        parser_row.addWidget(self.cancel_button)
+        parser_row.addWidget(self.parse_button)
+        column = QVBoxLayout(self)
+        column.addWidget(self.text, 3)
+        column.addLayout(parser_row)
+        column.addWidget(self.key_note)
+        column.addWidget(self.message)
+        column.addWidget(self.preview_box, 2)
+
+    def _connect(self) -> None:
+        self.text.textChanged.connect(self._on_text_text_changed)
+        self.claude_radio.toggled.connect(lambda _on: self._sync_parser())
+        self.parse_button.clicked.connect(self._on_parse_button_clicked)
+        self.cancel_button.clicked.connect(self.cancel)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self._on_parse_button_clicked)
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def uses_claude(self) -> bool:
+        """Whether Parse would ask Claude (a key is set and Claude is chosen)."""
+        return self._intake.claude_available and self.claude_radio.isChecked()
+
+    def set_text(self, text: str) -> None:
+        self.text.setPlainText(text)
+
+    def busy(self) -> bool:
+        return self._parse.is_running()
+
+    def _sync_parser(self) -> None:
+        available = self._intake.claude_available
+        self.claude_radio.setEnabled(available)
+        if not available:
+            self.offline_radio.setChecked(True)
+            self.claude_radio.setToolTip(NoApiKey().message)
+            self.key_note.setText(NoApiKey().message)
+        elif not self.claude_radio.isChecked() and not self.offline_radio.isChecked():
+            self.claude_radio.setChecked(True)
+        self.key_note.setVisible(not available)
+        self.preview_box.setTitle("What will be sent to Claude" if self.uses_claude
+                                  else "Nothing is sent")
+        self._debounce.start()
+
+    # ------------------------------------------------------------------ preview (local only)
+
+    def _on_text_text_changed(self) -> None:
+        self._debounce.start()
+        self.changed.emit()
+
+    def _on_debounce_timeout(self) -> None:
+        self._preview.start(self._show_preview(self.text.toPlainText()))
+
+    async def _show_preview(self, text: str) -> None:
+        if not self.uses_claude:
+            self.preview.setPlainText("")
+            self.preview.hide()
+            self.removed.setText("The offline parser reads the text on this computer; nothing "
+                                 "is sent anywhere.")
+            return
+        self.preview.show()
+        if not text.strip():
+            self.preview.setPlainText("")
+            self.removed.setText("Paste text above to see exactly what Claude would receive.")
+            return
+        redacted = await asyncio.to_thread(self._intake.preview, text)
+        self.preview.setPlainText(redacted.text)
+        self.removed.setText(describe_removed(redacted.removed))
+
+    # ------------------------------------------------------------------ parsing
+
+    def _on_parse_button_clicked(self) -> None:
+        self.parse()
+
+    def parse(self, *, offline: bool = False) -> None:
+        """Start parsing (``offline`` forces the local parser, e.g. after a Claude failure)."""
+        text = self.text.toPlainText()
+        if not text.strip():
+            self.message.show_message("Paste or type the text to parse first.", Tone.WARNING)
+            return
+        use_claude = self.uses_claude and not offline
+        self._parse.start(self._run(text, use_claude))
+
+    def cancel(self) -> None:
+        if self._parse.is_running():
+            self._parse.cancel()
+            self._set_busy(None)
+            self.message.show_message("Parsing was cancelled; the form was not changed.",
+                                      Tone.MUTED)
+
+    async def _run(self, text: str, use_claude: bool) -> None:
+        self._set_busy("Claude" if use_claude else "offline")
+        try:
+            async with asyncio.timeout(self._timeout):
+                catalog = await self._catalogs.get()
+                result = await self._intake.parse(text, catalog, use_claude=use_claude)
+        except IntakeError as exc:
+            self._failed(exc.message)
+            return
+        except TimeoutError:
+            self._failed(f"Parsing took longer than {self._timeout:g} s and was stopped. Try "
+                         "again, or use the offline parser.")
+            return
+        except ConnectWiseError as exc:
+            self._set_busy(None)
+            self.message.show_message("Could not load the companies and contacts to match "
+                                      f"against: {exc.message}", Tone.ERROR)
+            return
+        except Exception:
+            # A defect: say so here, and let the global error hook report it.
+            self._failed("Parsing failed unexpectedly. Fill the form by hand, or try the "
+                         "offline parser.")
+            raise
+        self._set_busy(None)
+        parser = "Claude" if use_claude else "the offline parser"
+        self.message.show_message(f"Parsed with {parser}; the Full Form is filled in for your "
+                                  "review.", Tone.INFO)
+        self.draft_ready.emit(result, catalog)
+
+    def _failed(self, message: str) -> None:
+        self._set_busy(None)
+        self.message.show_message(message, Tone.ERROR,
+                                  action=("Parse offline instead",
+                                          lambda: self.parse(offline=True)))
+
+    def _set_busy(self, parser: str | None) -> None:
+        self.parsing_with = parser
+        self.parse_button.setEnabled(parser is None)
+        self.cancel_button.setEnabled(parser is not None)
+        if parser == "Claude":
+            self.message.show_message("Asking Claude… (Cancel stops it)", Tone.MUTED)
+        elif parser is not None:
+            self.message.show_message("Parsing on this computer…", Tone.MUTED)
