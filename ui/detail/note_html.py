@@ -124,7 +124,8 @@ def note_html(note: NoteItem, colours: NoteColours, *, expanded: bool) -> str:
     accent = getattr(colours, accent_key)
     card = colours.customer_card if note.from_customer else colours.card
     head = (f"<b>{html.escape(note.author or 'Unknown author')}</b>"
-            f'&nbsp;&nbsp;<span style="color:{colours.muted}">{when_text(note.created)}</span>'
+            f'&nbsp;&nbsp;<span style="color:{colours.muted}">'
+            f'{when_text(note.created).replace(" ", "&nbsp;")}</span>'
             "&nbsp;&nbsp;" + "&nbsp;".join(_badge(lab, getattr(colours, key))
                                            for lab, key in marks))
     text = note.text
