@@ -67,15 +67,10 @@ class Route:
     template: str
     handler: Handler
     permissions: tuple[str, ...] = ()
-    mutates: bool = False
 
     @property
     def segments(self) -> tuple[str, ...]:
         return tuple(self.template.strip("/").split("/"))
-
-    @property
-    def stats_key(self) -> str:
-        return f"{self.method} {self.template}"
 
 
 # --- generic list / count / get ---------------------------------------------------------------
@@ -275,14 +270,14 @@ ROUTES: tuple[Route, ...] = (
     *_collection("/service/boards/{id}/statuses", "boardStatuses", "Service Status", _TS),
     *_collection("/service/priorities", "priorities", "Priority", _TS),
     Route("GET", "/service/tickets", list_of("tickets"), (_T,)),
-    Route("POST", "/service/tickets", create_ticket, (_T,), mutates=True),
+    Route("POST", "/service/tickets", create_ticket, (_T,)),
     Route("GET", "/service/tickets/count", count_of("tickets"), (_T,)),
     Route("POST", "/service/tickets/search", search_tickets, (_T,)),
     Route("GET", "/service/tickets/calculateSla", calculate_sla, (_T,)),
     Route("GET", "/service/tickets/{id}", get_ticket, (_T,)),
-    Route("PATCH", "/service/tickets/{id}", patch_ticket, (_T,), mutates=True),
+    Route("PATCH", "/service/tickets/{id}", patch_ticket, (_T,)),
     Route("GET", "/service/tickets/{id}/notes", list_of("notes"), (_T,)),
-    Route("POST", "/service/tickets/{id}/notes", add_note, (_T,), mutates=True),
+    Route("POST", "/service/tickets/{id}/notes", add_note, (_T,)),
     Route("GET", "/service/tickets/{id}/notes/count", count_of("notes"), (_T,)),
     Route("GET", "/service/tickets/{id}/notes/{id}", one_of("notes", "Service Note"), (_T,)),
     Route("GET", "/service/tickets/{id}/allNotes", list_of("allNotes"), (_T,)),
@@ -295,13 +290,13 @@ ROUTES: tuple[Route, ...] = (
         count_of("ticketConfigurations"),
         (_T, _CF),
     ),
-    Route("POST", "/service/tickets/{id}/attachChildren", attach_children, (_T,), mutates=True),
-    Route("POST", "/service/tickets/{id}/merge", merge, (_T,), mutates=True),
+    Route("POST", "/service/tickets/{id}/attachChildren", attach_children, (_T,)),
+    Route("POST", "/service/tickets/{id}/merge", merge, (_T,)),
     Route("GET", "/schedule/entries", list_of("scheduleEntries"), (_RS,)),
-    Route("POST", "/schedule/entries", create_schedule_entry, (_RS,), mutates=True),
+    Route("POST", "/schedule/entries", create_schedule_entry, (_RS,)),
     Route("GET", "/schedule/entries/count", count_of("scheduleEntries"), (_RS,)),
     Route("GET", "/schedule/entries/{id}", one_of("scheduleEntries", "Schedule Entry"), (_RS,)),
-    Route("DELETE", "/schedule/entries/{id}", delete_schedule_entry, (_RS,), mutates=True),
+    Route("DELETE", "/schedule/entries/{id}", delete_schedule_entry, (_RS,)),
 )
 
 

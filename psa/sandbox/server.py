@@ -159,14 +159,15 @@ class HttpServer:
                 return
             response = await self._handler(request)
             if response.drop:
-                writer.transport.abort()
                 self._done(request, response, 0)
+                writer.transport.abort()
                 return
             keep = request.keep_alive
             payload = encode_head(response, keep) + response.body
+            # recorded before writing, so a client that has its answer sees it counted
+            self._done(request, response, len(payload))
             writer.write(payload)
             await writer.drain()
-            self._done(request, response, len(payload))
             if not keep:
                 return
 
