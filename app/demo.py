@@ -11,7 +11,7 @@ import sys
 import threading
 from typing import IO, TYPE_CHECKING, Literal
 
-from app.product import DEMO_CLIENT_ID
+from app.product import DEMO_CLIENT_ID, SANDBOX_CHILD_FLAG
 
 if TYPE_CHECKING:
     from psa.connectwise.credentials import Credentials
@@ -20,13 +20,9 @@ log = logging.getLogger(__name__)
 
 DEMO_COMPANY = "sandbox"
 DemoKey = Literal["sandbox", "restricted", "noaccess"]
-DEMO_KEYS: tuple[DemoKey, ...] = ("sandbox", "restricted", "noaccess")
-"""The sandbox's key pairs: a full dispatcher, a role missing lookups, no ticket access."""
 SANDBOX_ARGS = ("--activity",)
 SPAWN_TIMEOUT = 60.0
 LISTENING = "listening on "
-SANDBOX_CHILD_FLAG = "--sandbox-child"
-"""The frozen app runs the sandbox as ``DispatchDesk.exe --sandbox-child ARGS``."""
 
 
 def free_loopback_port() -> int:

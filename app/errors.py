@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import logging
 import logging.handlers
@@ -12,7 +11,10 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import asyncio
 
 log = logging.getLogger("dispatch_desk")
 
@@ -165,7 +167,7 @@ class ErrorHook:
         """asyncio's exception handler: task errors nobody awaited."""
         exc = context.get("exception")
         message = str(context.get("message", "asyncio error"))
-        if isinstance(exc, asyncio.CancelledError):
+        if type(exc).__name__ == "CancelledError":  # asyncio's; not imported at start-up
             return
         if exc is None:
             log.warning("%s (%s)", message, {k: repr(v) for k, v in context.items()})

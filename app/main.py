@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.demo import DEMO_KEYS, SANDBOX_CHILD_FLAG
 from app.errors import ErrorHook, Scrubber, close_logging, setup_logging
+from app.product import DEMO_KEYS, SANDBOX_CHILD_FLAG
 from app.profile import Profile, choose_profile
-from app.secrets import InMemoryStore, KeyringStore, SecretStore
-from app.session import WindowFactory
 
+# Only what paints the start-up frame is imported up front; the rest loads after it shows.
 if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
+    from app.secrets import SecretStore
+    from app.session import WindowFactory
     from app.settings import ConnectionSettings
     from app.startup_frame import StartupFrame
 
@@ -79,13 +79,13 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
 def main(
     argv: Sequence[str] | None = None,
     *,
-    secret_store: Callable[[], SecretStore] = KeyringStore,
+    secret_store: Callable[[], SecretStore] | None = None,
     window_factory: WindowFactory | None = None,
 ) -> int:
     """Run the app; returns the process exit code.
 
-    ``secret_store`` builds the real store (never called by the demo); ``window_factory``
-    replaces the main window (tests).
+    ``secret_store`` builds the real store (default: the keychain; never called by the demo);
+    ``window_factory`` replaces the main window (tests).
     """
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == [SANDBOX_CHILD_FLAG]:  # the frozen app has no "python -m psa.sandbox"
@@ -121,7 +121,7 @@ def _run(
     qt_args: list[str],
     profile: Profile,
     hook: ErrorHook,
-    secret_store: Callable[[], SecretStore],
+    secret_store: Callable[[], SecretStore] | None,
     window_factory: WindowFactory | None,
 ) -> int:
     app = _application(args, qt_args)
@@ -131,13 +131,16 @@ def _run(
     # Paint a frame before importing the rest: the dispatcher sees a window at once.
     frame = _early_frame(args, settings, ConnectionSettings(settings))
 
+    import asyncio
+
     from app.connections import ConnectionBook
     from app.runner import AppRunner
     from app.screenshot import ScreenshotJob
+    from app.secrets import InMemoryStore, KeyringStore
     from app.wiring import Desk, DeskOptions
 
     # The demo never touches the keychain, not even to look.
-    secrets: SecretStore = InMemoryStore() if args.demo else secret_store()
+    secrets: SecretStore = InMemoryStore() if args.demo else (secret_store or KeyringStore)()
     book = ConnectionBook(ConnectionSettings(settings), secrets)
     runner = AppRunner(app)
     options = DeskOptions(

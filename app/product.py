@@ -11,3 +11,9 @@ product registers one; the build sets it. The connection dialog shows it and let
 
 DEMO_CLIENT_ID = "5f6e1b2a-7c3d-4e8f-9a0b-1c2d3e4f5a6b"
 """Any GUID does for the sandbox, which only checks that a clientId header is present."""
+
+DEMO_KEYS = ("sandbox", "restricted", "noaccess")
+"""The sandbox's key pairs: a full dispatcher, a role missing lookups, no ticket access."""
+
+SANDBOX_CHILD_FLAG = "--sandbox-child"
+"""The frozen app runs the sandbox as ``DispatchDesk.exe --sandbox-child ARGS``."""
