@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from ui.new_ticket.full_form import FullForm
 
 Names = ("board", "status", "priority", "type", "assignee", "contact")
-TYPES_UNAVAILABLE = ("ConnectWise did not let us read this board's types, so the type is left "
-                     "empty; set it in ConnectWise if needed.")
+TYPES_UNAVAILABLE = ("This server did not let Dispatch Desk read the board's ticket types, so "
+                     "the ticket is created without one; set it in ConnectWise if needed.")
 
 
 class FormChoices:
@@ -45,6 +45,7 @@ class FormChoices:
         self.contacts: dict[int, ContactInfo] = {}
         self._company: int | None = None
         self._idle_board()
+        self.set_company(None)
 
     def _combo(self, name: str) -> QComboBox:
         combo: QComboBox = getattr(self._form, name)
@@ -172,8 +173,6 @@ class FormChoices:
             combo.clear()
             combo.addItem(text, None)
             combo.setEnabled(False)
-        self._form.rows["type"].set_visible(True)
-        self._form.rows["type"].set_note("")
 
     async def _load_board(self, board_id: int) -> None:
         try:
@@ -195,21 +194,20 @@ class FormChoices:
         self._combo("status").setEnabled(True)
 
     def _fill_types(self, choices: BoardChoices) -> None:
-        row = self._form.rows["type"]
+        combo = self._combo("type")
         wanted, _ = self._pending.pop("type", (None, ""))
         if not choices.types:
-            self.loaded.add("type")
-            self._combo("type").clear()
-            row.set_visible(True)
-            self._form.type.hide()
-            row.set_note(TYPES_UNAVAILABLE if choices.types is None
-                         else "This board has no ticket types.")
+            # Shown, not hidden: the dispatcher sees why there is no type to pick.
+            self._fill("type", [("Not available" if choices.types is None
+                                 else "This board has no types", None)])
+            combo.setEnabled(False)
+            self._form.rows["type"].set_tooltip(TYPES_UNAVAILABLE if choices.types is None
+                                                else "")
             return
-        self._form.type.show()
-        row.set_note("")
+        self._form.rows["type"].set_tooltip("")
         self._fill("type", [("No type", None), *((t.name, t.id) for t in choices.types)],
                    selected=wanted)
-        self._combo("type").setEnabled(True)
+        combo.setEnabled(True)
 
     # ------------------------------------------------------------------ values
 
@@ -223,8 +221,6 @@ class FormChoices:
     def value(self, name: str) -> Any:
         if name in self._pending:
             return self._pending[name][0]
-        if name == "type" and self._form.type.isHidden():
-            return None
         combo = self._combo(name)
         return combo.currentData() if combo.currentIndex() >= 0 else None
 

@@ -40,7 +40,6 @@ class FieldRow:
         self.error = ""
         self.flag = ""
         self.note = ""
-        self.visible = True
         self._tooltip = widget.toolTip()
         widget.setAccessibleName(caption)
 
@@ -56,11 +55,9 @@ class FieldRow:
         self.note = text
         self._render()
 
-    def set_visible(self, visible: bool) -> None:
-        """Show or hide the whole row (caption, input and line)."""
-        self.visible = visible
-        self.label.setVisible(visible)
-        self.widget.setVisible(visible)
+    def set_tooltip(self, text: str) -> None:
+        """The input's own tooltip (a flag's reason takes its place while flagged)."""
+        self._tooltip = text
         self._render()
 
     @property
@@ -76,7 +73,7 @@ class FieldRow:
             text, colour = self.note, muted(self.line.palette()).name()
         self.line.setText(text)
         self.line.setStyleSheet(f"color: {colour};")
-        self.line.setVisible(bool(text) and self.visible)
+        self.line.setVisible(bool(text))
         self.widget.setToolTip(f"Check: {self.flag}" if self.flag else self._tooltip)
         if self.widget.property("state") != self.state:
             self.widget.setProperty("state", self.state)

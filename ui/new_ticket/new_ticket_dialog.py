@@ -122,6 +122,7 @@ class NewTicketDialog(QDialog):
         self.quick.draft_ready.connect(self._on_quick_draft_ready)
         self.discard_button.clicked.connect(self.discard_draft)
         self.close_button.clicked.connect(self.close)
+        self.finished.connect(self._on_finished)
 
     # ------------------------------------------------------------------ drafts
 
@@ -276,6 +277,10 @@ class NewTicketDialog(QDialog):
             return
         self.save_draft()
         super().closeEvent(event)
+
+    def _on_finished(self, _result: int) -> None:
+        self._save_timer.stop()
+        self.quick.stop()
 
     def pending(self) -> Any:
         """How many background tasks run (tests and the screenshot wait for zero)."""

@@ -69,7 +69,7 @@ class QuickCreate(QWidget):
             "Urgent please.”")
         self.text.setTabChangesFocus(True)
         self.claude_radio = QRadioButton("Claude (AI)", self)
-        self.offline_radio = QRadioButton("Offline parser — nothing leaves this computer", self)
+        self.offline_radio = QRadioButton("Offline parser", self)
         self.parse_button = QPushButton("Parse", self)
         self.parse_button.setObjectName("parseButton")
         self.parse_button.setToolTip("Draft the ticket from the text (Ctrl+Enter). Nothing is "
@@ -80,6 +80,10 @@ class QuickCreate(QWidget):
         self.key_note.setWordWrap(True)
         self.key_note.setEnabled(False)
         self.message = MessageBar(self, name="quickMessage")
+        self.local_note = QLabel("The offline parser reads the text on this computer; nothing "
+                                 "is sent anywhere.", self)
+        self.local_note.setObjectName("quickLocalNote")
+        self.local_note.setWordWrap(True)
         self.preview_box = QGroupBox("What will be sent to Claude", self)
         self.preview = QPlainTextEdit(self.preview_box)
         self.preview.setObjectName("quickPreview")
@@ -102,6 +106,7 @@ class QuickCreate(QWidget):
         column.addWidget(self.text, 3)
         column.addLayout(parser_row)
         column.addWidget(self.key_note)
+        column.addWidget(self.local_note)
         column.addWidget(self.message)
         column.addWidget(self.preview_box, 2)
 
@@ -138,8 +143,8 @@ class QuickCreate(QWidget):
         elif not self.claude_radio.isChecked() and not self.offline_radio.isChecked():
             self.claude_radio.setChecked(True)
         self.key_note.setVisible(not available)
-        self.preview_box.setTitle("What will be sent to Claude" if self.uses_claude
-                                  else "Nothing is sent")
+        self.preview_box.setVisible(self.uses_claude)
+        self.local_note.setVisible(not self.uses_claude)
         self._debounce.start()
 
     # ------------------------------------------------------------------ preview (local only)
@@ -149,16 +154,22 @@ class QuickCreate(QWidget):
         self.changed.emit()
 
     def _on_debounce_timeout(self) -> None:
-        self._preview.start(self._show_preview(self.text.toPlainText()))
+        if self.isVisible() or not self.window().isHidden():
+            self._preview.start(self._show_preview(self.text.toPlainText()))
+
+    def stop(self) -> None:
+        """The dialog is closing: no preview or parse may start or finish after this."""
+        self._debounce.stop()
+        self._parse.cancel()
+        self._preview.cancel()
 
     async def _show_preview(self, text: str) -> None:
         if not self.uses_claude:
-            self.preview.setPlainText("")
-            self.preview.hide()
-            self.removed.setText("The offline parser reads the text on this computer; nothing "
-                                 "is sent anywhere.")
+            self.preview_box.hide()
+            self.local_note.show()
             return
-        self.preview.show()
+        self.local_note.hide()
+        self.preview_box.show()
         if not text.strip():
             self.preview.setPlainText("")
             self.removed.setText("Paste text above to see exactly what Claude would receive.")
