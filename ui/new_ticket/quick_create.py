@@ -154,7 +154,7 @@ class QuickCreate(QWidget):
         self.changed.emit()
 
     def _on_debounce_timeout(self) -> None:
-        if self.isVisible() or not self.window().isHidden():
+        if self.window().isVisible():
             self._preview.start(self._show_preview(self.text.toPlainText()))
 
     def stop(self) -> None:
