@@ -86,8 +86,20 @@ _DECORATION = int(Qt.ItemDataRole.DecorationRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _ACCESSIBLE_DESCRIPTION = int(Qt.ItemDataRole.AccessibleDescriptionRole)
-_PAINT_ROLES = frozenset({_ALIGNMENT, _DECORATION, _FOREGROUND})
 _COLUMNS = len(Column)
+# Roles a paint asks for → their slot in a ticket's cached cells (background and check state
+# are always empty: answering them from the cache keeps them off the slow path).
+_PAINT_SLOTS: dict[int, int] = {
+    _DISPLAY: 0,
+    _FONT: 1,
+    _DECORATION: 2,
+    _FOREGROUND: 3,
+    _ALIGNMENT: 4,
+    int(Qt.ItemDataRole.BackgroundRole): 5,
+    int(Qt.ItemDataRole.CheckStateRole): 5,
+}
+_ALIGNMENTS: tuple[Any, ...] = (_ALIGN_RIGHT,) + (None,) * (_COLUMNS - 1)
+_NOTHING: tuple[None, ...] = (None,) * _COLUMNS
 _ROW_FLAGS = (
     Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 )
@@ -121,7 +133,7 @@ class TicketTableModel(QAbstractTableModel):
         self._now = clock()
         self._sla: dict[int, SlaState] = {}
         self._sla_cells: dict[int, SlaCell] = {}
-        self._texts: dict[int, tuple[str | int, ...]] = {}
+        self._cells: dict[int, tuple[tuple[Any, ...], ...]] = {}
         self._changed_icon: QIcon | None = None  # made on first paint (needs a GUI app)
         self._changed: set[int] = set()
         self._priority_icons: dict[int, QIcon] = {}
@@ -149,42 +161,39 @@ class TicketTableModel(QAbstractTableModel):
 
     @override
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # The view calls this ~7 times per visible cell on every paint: cheap checks first,
-        # display texts cached per ticket, plain ints instead of enum conversions.
+        # The view asks ~7 roles per visible cell on every paint. Everything a paint needs is
+        # kept per ticket as one tuple per role, so the common path is two dict lookups.
         row_no = index.row()
         rows = self._rows
         if not 0 <= row_no < len(rows):
             return None
+        slot = _PAINT_SLOTS.get(role)
+        if slot is not None:
+            row = rows[row_no]
+            cells = self._cells.get(row.id)
+            if cells is None:
+                cells = self._cells[row.id] = self._paint_cells(row)
+            return cells[slot][index.column()]
         row = rows[row_no]
-        if role == _DISPLAY:
-            texts = self._texts.get(row.id)
-            if texts is None:
-                texts = self._texts[row.id] = self._row_texts(row)
-            return texts[index.column()]
-        if role == _FONT:
-            return self._bold if row.customer_updated else None
-        if role in _PAINT_ROLES:
-            return self._paint_data(row, index.column(), role)
         if role == RowRole:
             return row
         if role == SortRole:
             return self._sort_value(row, Column(index.column()))
         return self._extra_data(row, index.column(), role)
 
-    def _paint_data(self, row: TicketRow, column: int, role: int) -> Any:
-        if role == _ALIGNMENT:
-            return _ALIGN_RIGHT if column == Column.ID else None
-        if role == _DECORATION:
-            if column == Column.PRIORITY:
-                return self._priority_icons.get(row.priority_id or -1)
-            if column == Column.ID and row.id in self._changed:
-                if self._changed_icon is None:
-                    self._changed_icon = _dot(QPalette().color(QPalette.ColorRole.Highlight))
-                return self._changed_icon
-            return None
-        if column == Column.SLA:  # foreground
-            return SLA_COLOURS.get(self.sla_cell(row).level)
-        return None
+    def _paint_cells(self, row: TicketRow) -> tuple[tuple[Any, ...], ...]:
+        """Per paint role (in `_PAINT_SLOTS` order), the value of each column."""
+        texts = tuple(self._display(row, column) for column in Column)
+        font = (self._bold if row.customer_updated else None,) * _COLUMNS
+        decorations: list[Any] = [None] * _COLUMNS
+        decorations[Column.PRIORITY] = self._priority_icons.get(row.priority_id or -1)
+        if row.id in self._changed:
+            if self._changed_icon is None:
+                self._changed_icon = _dot(QPalette().color(QPalette.ColorRole.Highlight))
+            decorations[Column.ID] = self._changed_icon
+        foregrounds: list[Any] = [None] * _COLUMNS
+        foregrounds[Column.SLA] = SLA_COLOURS.get(self.sla_cell(row).level)
+        return (texts, font, tuple(decorations), tuple(foregrounds), _ALIGNMENTS, _NOTHING)
 
     def _extra_data(self, row: TicketRow, column: int, role: int) -> Any:
         if role == ChangedRole:
@@ -221,9 +230,6 @@ class TicketTableModel(QAbstractTableModel):
         self.more_requested.emit()
 
     # -- roles --------------------------------------------------------------------------------
-    def _row_texts(self, row: TicketRow) -> tuple[str | int, ...]:
-        return tuple(self._display(row, column) for column in Column)
-
     def _display(self, row: TicketRow, column: Column) -> str | int:
         match column:
             case Column.ID:
@@ -464,6 +470,7 @@ class TicketTableModel(QAbstractTableModel):
             pid: _dot(QColor(name)) for pid, name in colours.items()
             if QColor.isValidColorName(name)
         }
+        self._cells.clear()
         if self._rows:
             self._emit_column_changed(Column.PRIORITY, 0, len(self._rows) - 1)
 
@@ -475,6 +482,7 @@ class TicketTableModel(QAbstractTableModel):
         else:
             self._changed -= ids
         for tid in ids:
+            self._cells.pop(tid, None)
             pos = self._pos.get(tid)
             if pos is not None:
                 self._emit_row_changed(pos)
@@ -490,11 +498,11 @@ class TicketTableModel(QAbstractTableModel):
     def _forget(self, ticket_id: int) -> None:
         """Drop a ticket's cached cell texts (its data or SLA changed)."""
         self._sla_cells.pop(ticket_id, None)
-        self._texts.pop(ticket_id, None)
+        self._cells.pop(ticket_id, None)
 
     def _forget_all(self) -> None:
         self._sla_cells.clear()
-        self._texts.clear()
+        self._cells.clear()
 
     def _set_total(self, total: int) -> None:
         if total != self._total:
