@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -73,8 +73,11 @@ class DetailDock(QDockWidget):
         self.drafts = drafts
         self.cache = cache or DetailCache()
         self._open_url = open_url or _desktop_open
-        # A hidden dock keeps saving: closing it must not cancel a note on its way.
+        # Closing the dock only hides it: a note on its way must not be cancelled. Closing the
+        # window does cancel (see eventFilter), before the app closes the HTTP client.
         self.tasks = WidgetTasks(self, cancel_on_close=False)
+        if parent is not None:
+            parent.installEventFilter(self)
         self.history = History()
         self._pinned = False
         body = QWidget(self)
@@ -325,6 +328,13 @@ class DetailDock(QDockWidget):
     def _on_bulk_running_changed(self, running: bool) -> None:
         self.setWindowTitle(f"{len(self.bulk.ticket_ids)} tickets selected"
                             + (" — working…" if running else ""))
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parent() and event.type() == QEvent.Type.Close:
+            self.panel.editor.save_now()
+            self.tasks.cancel_all()
+        return False
 
     @override
     def closeEvent(self, event: QCloseEvent) -> None:
