@@ -107,7 +107,7 @@ class Selector:
     made directly on ``Sandbox.store``.
     """
 
-    def __init__(self, size: int = 16) -> None:
+    def __init__(self, size: int = 32) -> None:
         self._size = size
         self._cache: OrderedDict[tuple[Any, ...], tuple[list[Record], list[Record]]] = OrderedDict()
         self._lock = threading.Lock()
@@ -115,27 +115,44 @@ class Selector:
     def select(
         self, source: str, rows: Sequence[Record], fields: FieldSet, query: ListQuery
     ) -> list[Record]:
+        """The records matching the query's conditions, in its order."""
         order = None if query.forward_only else query.order_by
-        key = (source, query.filter_key, order)
-        with self._lock:
-            hit = self._cache.get(key)
-        if hit is not None and _same_objects(hit[0], rows):
-            with self._lock:
-                self._cache.move_to_end(key)
+        ordered_key = ("ordered", source, query.filter_key, order)
+        hit = self._get(ordered_key, rows)
+        if hit is not None:
             return hit[1]
-        snapshot = list(rows)
-        predicate = build_predicate(query, fields)
-        chosen = [r for r in snapshot if predicate(r)] if predicate else snapshot
+        # a count after a list (or a new order) reuses the filtered set
+        filtered_key = ("filtered", source, query.filter_key)
+        hit = self._get(filtered_key, rows)
+        if hit is None:
+            snapshot = list(rows)
+            predicate = build_predicate(query, fields)
+            chosen = [r for r in snapshot if predicate(r)] if predicate else snapshot
+            self._put(filtered_key, snapshot, chosen)
+        else:
+            snapshot, chosen = hit
         if order is None:
             # ConnectWise's default (and forward-only's only) order is by id
             result = sorted(chosen, key=lambda r: r.get("id") or 0)
         else:
             result = cast(list[Record], sort_records(chosen, order, fields))
+        self._put(ordered_key, snapshot, result)
+        return result
+
+    def _get(
+        self, key: tuple[Any, ...], rows: Sequence[Record]
+    ) -> tuple[list[Record], list[Record]] | None:
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+        return hit if hit is not None and _same_objects(hit[0], rows) else None
+
+    def _put(self, key: tuple[Any, ...], snapshot: list[Record], result: list[Record]) -> None:
         with self._lock:
             self._cache[key] = (snapshot, result)
             while len(self._cache) > self._size:
                 self._cache.popitem(last=False)
-        return result
 
 
 def _same_objects(old: list[Record], new: Sequence[Record]) -> bool:

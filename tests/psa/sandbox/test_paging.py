@@ -243,3 +243,40 @@ def test_custom_field_conditions_are_accepted(client: httpx2.Client) -> None:
     r = client.get("/service/tickets/count", params={"customFieldConditions": 'caption = "x"'})
     assert r.status_code == 200
     assert r.json()["count"] >= 0
+
+
+def test_cached_results_see_changes_made_directly_on_the_store(fresh: Sandbox) -> None:
+    from tests.psa.sandbox.conftest import make_client
+
+    params = {"conditions": 'summary contains "zebra"', "fields": "id"}
+    with make_client(fresh) as c:
+        assert c.get("/service/tickets", params=params).json() == []
+        assert c.get("/service/tickets/count", params=params).json() == {"count": 0}
+        ticket_id = c.get("/service/tickets", params={"pageSize": 1}).json()[0]["id"]
+        with fresh.store.lock:
+            fresh.store.patch_ticket(
+                ticket_id,
+                [{"op": "replace", "path": "summary", "value": "Zebra printer offline"}],
+                member="dispatch",
+            )
+        assert c.get("/service/tickets", params=params).json() == [{"id": ticket_id}]
+        assert c.get("/service/tickets/count", params=params).json() == {"count": 1}
+
+
+def test_selector_reuses_results_only_for_the_same_objects() -> None:
+    from psa.sandbox.listing import ListQuery, Selector
+    from psa.sandbox.query import FieldSet
+
+    fields = FieldSet(frozenset({"id", "name"}))
+    rows = [{"id": i, "name": f"n{i}"} for i in range(1, 6)]
+    selector = Selector()
+    query = ListQuery(conditions='name != "n2"', order_by="id desc")
+    first = selector.select("x", rows, fields, query)
+    assert [r["id"] for r in first] == [5, 4, 3, 1]
+    assert selector.select("x", list(rows), fields, query) is first  # same objects: cached
+    rows[0] = {"id": 1, "name": "n2"}  # copy-on-write change
+    assert [r["id"] for r in selector.select("x", rows, fields, query)] == [5, 4, 3]
+    rows.append({"id": 6, "name": "n6"})
+    assert [r["id"] for r in selector.select("x", rows, fields, query)] == [6, 5, 4, 3]
+    count_query = ListQuery(conditions='name != "n2"')
+    assert [r["id"] for r in selector.select("x", rows, fields, count_query)] == [3, 4, 5, 6]
