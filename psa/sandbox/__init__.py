@@ -120,9 +120,10 @@ Lists and counts
 - A query string over 2,048 bytes (IIS's default ``maxQueryString``) is refused as IIS refuses it:
   404 with the IIS "HTTP Error 404.15 - Not Found" HTML page, before auth or rate limiting (a
   path over 4,096 bytes: 404.14). Use ``POST /service/tickets/search`` for long conditions.
-- Filter+order results are cached per (list, conditions, orderBy) and reused while the source
-  list holds the very same record objects (the store is copy-on-write), so paging through 100k
-  tickets costs the filter once; any change, even made directly on ``Sandbox.store``, is seen.
+- Filtered sets (per list and conditions) and their orders are cached and reused while the
+  source list holds the very same record objects (the store is copy-on-write), so paging
+  through 100k tickets, or counting after listing, costs the filter once; any change, even
+  one made directly on ``Sandbox.store``, is seen.
 
 Faults, rate limit, latency
 ===========================
