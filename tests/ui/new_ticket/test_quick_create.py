@@ -102,7 +102,7 @@ def test_nothing_is_sent_before_parse_and_the_preview_shows_what_would_be(
             await asyncio.sleep(0.4)
             assert fake.requests == []
             quick.offline_radio.setChecked(True)
-            await wait_for(lambda: quick.preview_box.isHidden())
+            await wait_for(quick.preview_box.isHidden)
             assert quick.local_note.isVisible()
 
     run_async(scenario())
@@ -155,7 +155,7 @@ def test_ids_claude_invents_are_left_empty_and_flagged_for_the_dispatcher(
     run_async(scenario())
 
 
-@pytest.mark.parametrize(("reply", "expected"), [
+@pytest.mark.parametrize("case", [
     (error(401, "authentication_error", "invalid x-api-key"), InvalidApiKey().message),
     (error(429, "rate_limit_error"), "rate limit"),
     (error(529, "overloaded_error"), Overloaded().message),
@@ -164,8 +164,9 @@ def test_ids_claude_invents_are_left_empty_and_flagged_for_the_dispatcher(
 ], ids=["401", "429", "529", "refusal", "malformed"])
 def test_claude_failures_say_what_happened_and_the_offline_parser_stays_one_click_away(
     sandbox: Sandbox, make_dialog: MakeDialog, run_async: Run, fake: FakeClaude,
-    reply: httpx2.Response, expected: str,
+    case: tuple[httpx2.Response, str],
 ) -> None:
+    reply, expected = case
     fake.replies.append(reply)
 
     async def scenario() -> None:

@@ -1,0 +1,169 @@
+"""Spin-off: pre-filled from the ticket, linked as its child, immune to the selection race."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from psa import TicketService
+from psa.form_drafts import FormDraft, FormDraftStore, spin_off_key
+from psa.models import TicketDetail
+from psa.sandbox import Sandbox
+from tests.psa.intake.conftest import FakeClaude, ok
+from tests.ui.new_ticket.conftest import MakeDialog
+from tests.ui.new_ticket.support import (
+    claude_intake,
+    open_ticket_with_contact,
+    ready,
+    service,
+    ticket,
+    wait_for,
+    with_summary,
+)
+
+Run = Callable[..., Any]
+
+
+class GatedDetail:
+    """The real service, except that each ticket's detail waits for its own release."""
+
+    def __init__(self, inner: TicketService) -> None:
+        self._inner = inner
+        self.gates: dict[int, asyncio.Event] = {}
+        self.asked: list[int] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    async def ticket_detail(self, ticket_id: int, **kw: Any) -> TicketDetail:
+        self.asked.append(ticket_id)
+        await self.gates.setdefault(ticket_id, asyncio.Event()).wait()
+        return await self._inner.ticket_detail(ticket_id, **kw)
+
+
+def test_a_spin_off_is_prefilled_from_the_ticket_and_created_as_its_child(
+    fresh: Sandbox, make_dialog: MakeDialog, run_async: Run
+) -> None:
+    original_id = open_ticket_with_contact(fresh)
+    original = ticket(fresh, original_id)
+
+    async def scenario() -> None:
+        async with service(fresh) as svc:
+            dialog = make_dialog(svc, spin_off=original_id)
+            await ready(dialog)
+            form = dialog.form
+            assert dialog.tabs.currentWidget() is form
+            assert form.company.current_value() == original["company"]["id"]
+            assert form.choices.value("contact") == original["contact"]["id"]
+            assert form.choices.value("board") == original["board"]["id"]
+            assert form.summary.text() == f"Follow-up: {original['summary']}"[:100]
+            assert f"#{original_id}" in form.description.toPlainText()
+            assert form.parent_ticket.text() == str(original_id)
+            assert f"Spin-off of ticket #{original_id}" in form.message.text
+            assert "copied and trimmed" in form.message.text
+            assert form.rows["summary"].flag  # copied: the dispatcher should reword it
+            form.summary.setText("Replace the failing drive")
+            created: list[Any] = []
+            dialog.ticket_created.connect(created.append)
+            dialog.submit()
+            await wait_for(lambda: bool(created))
+            [stored] = with_summary(fresh, "Replace the failing drive")
+            assert stored["parentTicketId"] == original_id
+            assert created[0].parent_ticket_id == original_id
+
+    run_async(scenario())
+
+
+def test_the_spin_off_keeps_its_ticket_when_the_selection_moves_on_while_drafting(
+    sandbox: Sandbox, make_dialog: MakeDialog, run_async: Run
+) -> None:
+    first_id = open_ticket_with_contact(sandbox, skip=0)
+    second_id = open_ticket_with_contact(sandbox, skip=1)
+    first, second = ticket(sandbox, first_id), ticket(sandbox, second_id)
+    assert first["company"]["id"] != second["company"]["id"]
+
+    async def scenario() -> None:
+        async with service(sandbox) as svc:
+            gated = GatedDetail(svc)
+            current = {"ticket": first_id}  # what the main window shows
+            dialog = make_dialog(gated, spin_off=current["ticket"])
+            await wait_for(lambda: gated.asked == [first_id])
+            # The dispatcher moves on and spins off the next ticket before the first drafts.
+            current["ticket"] = second_id
+            other = make_dialog(gated, spin_off=current["ticket"])
+            await wait_for(lambda: gated.asked == [first_id, second_id])
+            gated.gates[second_id].set()
+            await ready(other)
+            gated.gates[first_id].set()
+            await ready(dialog)
+            for shown, source, tid in ((dialog, first, first_id), (other, second, second_id)):
+                form = shown.form
+                assert form.parent_ticket.text() == str(tid)
+                assert form.company.current_value() == source["company"]["id"]
+                assert form.summary.text().startswith("Follow-up: ")
+                assert source["summary"][:40] in form.summary.text()
+                assert shown.draft_key == spin_off_key(tid)
+                assert shown.current_draft().parent_ticket_id == tid
+
+    run_async(scenario())
+
+
+def test_text_typed_while_the_spin_off_drafts_is_kept(
+    sandbox: Sandbox, make_dialog: MakeDialog, run_async: Run
+) -> None:
+    original_id = open_ticket_with_contact(sandbox)
+
+    async def scenario() -> None:
+        async with service(sandbox) as svc:
+            gated = GatedDetail(svc)
+            dialog = make_dialog(gated, spin_off=original_id)
+            await wait_for(lambda: gated.asked == [original_id])
+            dialog.form.summary.setText("My own words")
+            gated.gates[original_id].set()
+            await ready(dialog)
+            assert dialog.form.summary.text() == "My own words"
+            assert f"#{original_id}" in dialog.form.description.toPlainText()
+
+    run_async(scenario())
+
+
+def test_a_saved_spin_off_draft_comes_back_instead_of_a_new_draft(
+    sandbox: Sandbox, make_dialog: MakeDialog, run_async: Run, drafts_dir: Any
+) -> None:
+    original_id = open_ticket_with_contact(sandbox)
+
+    async def scenario() -> None:
+        store = FormDraftStore(drafts_dir)
+        store.save(FormDraft(key=spin_off_key(original_id), summary="Half-written follow-up",
+                             parent_ticket_id=original_id))
+        await store.flush()
+        async with service(sandbox) as svc:
+            gated = GatedDetail(svc)
+            dialog = make_dialog(gated, spin_off=original_id, drafts=store)
+            await ready(dialog)
+            assert gated.asked == []
+            assert dialog.form.summary.text() == "Half-written follow-up"
+            assert dialog.form.parent_ticket.text() == str(original_id)
+            assert "Restored" in dialog.form.message.text
+
+    run_async(scenario())
+
+
+def test_claude_words_the_spin_off_and_the_dialog_says_so(
+    sandbox: Sandbox, make_dialog: MakeDialog, run_async: Run, fake: FakeClaude
+) -> None:
+    original_id = open_ticket_with_contact(sandbox)
+    fake.replies.append(ok({"summary": "Replace the failed RAID drive",
+                            "description": "Drive 3 failed; replace it."}))
+
+    async def scenario() -> None:
+        async with service(sandbox) as svc:
+            dialog = make_dialog(svc, claude_intake(fake), spin_off=original_id)
+            await ready(dialog)
+            assert len(fake.requests) == 1
+            assert dialog.form.summary.text() == "Replace the failed RAID drive"
+            assert "Claude drafted it" in dialog.form.message.text
+            assert dialog.form.parent_ticket.text() == str(original_id)
+
+    run_async(scenario())
