@@ -123,11 +123,11 @@ def note_html(note: NoteItem, colours: NoteColours, *, expanded: bool) -> str:
     accent_key = "customer" if note.from_customer else (marks[0][1] if marks else "other")
     accent = getattr(colours, accent_key)
     card = colours.customer_card if note.from_customer else colours.card
-    head = (f"<b>{html.escape(note.author or 'Unknown author')}</b>"
-            f'&nbsp;&nbsp;<span style="color:{colours.muted}">'
-            f'{when_text(note.created).replace(" ", "&nbsp;")}</span>'
-            "&nbsp;&nbsp;" + "&nbsp;".join(_badge(lab, getattr(colours, key))
-                                           for lab, key in marks))
+    # Words inside a part never break; a narrow dock wraps between author, time and badges.
+    author = html.escape(note.author or "Unknown author").replace(" ", "&nbsp;")
+    when = when_text(note.created).replace(" ", "&nbsp;")
+    head = (f'<b>{author}</b> &nbsp;<span style="color:{colours.muted}">{when}</span> &nbsp;'
+            + " ".join(_badge(lab, getattr(colours, key)) for lab, key in marks))
     text = note.text
     toggle = ""
     if is_long(text):
