@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QWidget
 
 from ui.detail.look import muted
@@ -68,13 +69,14 @@ class FieldRow:
         if self.error:
             text, colour = self.error, ERROR_COLOUR
         elif self.flag:
-            text, colour = f"Check: {self.flag}", FLAG_COLOUR
+            text, colour = f"⚠ {self.flag}", FLAG_COLOUR
         else:
-            text, colour = self.note, muted(self.line.palette()).name()
+            # The application's palette: a label under a style sheet reports a washed-out one.
+            text, colour = self.note, muted(QGuiApplication.palette()).name()
         self.line.setText(text)
         self.line.setStyleSheet(f"color: {colour};")
         self.line.setVisible(bool(text))
-        self.widget.setToolTip(f"Check: {self.flag}" if self.flag else self._tooltip)
+        self.widget.setToolTip(self.flag or self._tooltip)
         if self.widget.property("state") != self.state:
             self.widget.setProperty("state", self.state)
             style = self.widget.style()

@@ -72,19 +72,28 @@ def parser_name(result: DraftResult) -> str:
     return "Claude (AI)" if result.parser_used == "claude" else "the offline parser"
 
 
+def check_phrase(result: DraftResult) -> str:
+    """``check the 2 highlighted fields`` (or ``review every field``)."""
+    flagged = len(result.draft.flags)
+    if not flagged:
+        return "review every field"
+    return f"check the {flagged} highlighted field{'s' if flagged != 1 else ''}"
+
+
+def notes_of(result: DraftResult) -> str:
+    """The fallback reason, Claude's advisory note and warnings, one per line."""
+    lines = [result.fallback_reason] if result.fallback_reason else []
+    if result.draft.model_note and result.parser_used == "claude":
+        lines.append(f"Advisory only: {result.draft.model_note}")
+    lines += result.warnings
+    return "".join(f"\n{line}" for line in lines)
+
+
 def filled_message(result: DraftResult) -> tuple[str, bool]:
     """What the banner says after a draft filled the form; True when it is a warning."""
-    flagged = len(result.draft.flags)
-    check = (f"check the {flagged} highlighted field{'s' if flagged != 1 else ''}"
-             if flagged else "review every field")
-    where = ("" if result.parser_used == "claude"
-             else " (nothing left this computer)")
-    text = f"Filled by {parser_name(result)}{where}: {check}, then press Create."
-    if result.fallback_reason:
-        text = f"{result.fallback_reason}\n{text}"
-    if result.draft.model_note and result.parser_used == "claude":
-        text += f"\nClaude's note (advisory only): {result.draft.model_note}"
-    text += "".join(f"\n{w}" for w in result.warnings)
+    where = "" if result.parser_used == "claude" else " (nothing left this computer)"
+    text = (f"Filled by {parser_name(result)}{where}: {check_phrase(result)}, then press "
+            f"Create.{notes_of(result)}")
     return text, bool(result.fallback_reason or result.warnings)
 
 

@@ -15,7 +15,7 @@ from psa.intake.catalog import IntakeCatalog, PriorityEntry
 from psa.intake.errors import IntakeError
 from psa.models import TicketView
 from ui.detail.look import Tone
-from ui.new_ticket.intake_fill import filled_message
+from ui.new_ticket.intake_fill import check_phrase, notes_of
 
 if TYPE_CHECKING:
     from ui.new_ticket.new_ticket_dialog import NewTicketDialog
@@ -100,10 +100,10 @@ class SpinOffDrafter:
             update["description"] = draft.description
         form.apply(typed.model_copy(update=update))
         dialog.filled_by = "Claude (AI)" if result.parser_used == "claude" else "offline copy"
-        text, warn = filled_message(result)
-        how = ("Claude drafted it" if result.parser_used == "claude"
-               else "copied and trimmed, nothing was sent")
+        how = ("Claude drafted the wording" if result.parser_used == "claude"
+               else "copied and trimmed from it; nothing was sent")
         dialog.form.message.show_message(
-            f"Spin-off of ticket #{self.ticket_id} ({how}); the new ticket will be its child.\n"
-            + text, Tone.WARNING if warn else Tone.INFO)
+            f"Spin-off of ticket #{self.ticket_id} ({how}): {check_phrase(result)}, then press "
+            f"Create. The new ticket will be a child of #{self.ticket_id}.{notes_of(result)}",
+            Tone.WARNING if result.fallback_reason else Tone.INFO)
         dialog.save_draft()

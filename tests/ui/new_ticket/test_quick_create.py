@@ -143,8 +143,8 @@ def test_ids_claude_invents_are_left_empty_and_flagged_for_the_dispatcher(
             assert form.company.current_value() is None
             company = form.rows["company"]
             assert company.flag and company.widget.property("state") == "flagged"
-            assert company.line.text().startswith("Check: ")
-            assert company.widget.toolTip() == f"Check: {company.flag}"
+            assert company.line.text() == f"⚠ {company.flag}"
+            assert company.widget.toolTip() == company.flag
             assert "highlighted field" in form.message.text
             # Answering the flag (choosing a company) clears it.
             form.company.set_current_value(CONTOSO, CONTOSO_LABEL)

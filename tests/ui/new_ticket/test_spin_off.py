@@ -163,7 +163,7 @@ def test_claude_words_the_spin_off_and_the_dialog_says_so(
             await ready(dialog)
             assert len(fake.requests) == 1
             assert dialog.form.summary.text() == "Replace the failed RAID drive"
-            assert "Claude drafted it" in dialog.form.message.text
+            assert "Claude drafted the wording" in dialog.form.message.text
             assert dialog.form.parent_ticket.text() == str(original_id)
 
     run_async(scenario())
