@@ -101,7 +101,11 @@ class MainWindow(QMainWindow):
         columns = view.addMenu("&Columns")
         columns.aboutToShow.connect(lambda: self._fill_columns_menu(columns))
         view.addSeparator()
-        self._action(view, "Keyboard &shortcuts", self.show_shortcuts, QKeySequence("?"))
+        shortcuts = self._action(view, "Keyboard &shortcuts", self.show_shortcuts,
+                                 QKeySequence("?"))
+        # "?" is Shift+/ on most layouts; some report the key with Shift held.
+        shortcuts.setShortcuts([QKeySequence("?"), QKeySequence("Shift+?"),
+                                QKeySequence(Qt.Key.Key_F1)])
 
         views = menus.addMenu("&Views")
         self._action(views, "&Save current filters as view…", self.page.save_current_as_view,

@@ -437,3 +437,27 @@ def test_shortcut_sheet_and_refresh_keep_the_selection(
             assert table.current_ticket_id() == selected
 
     run_async(scenario())
+
+
+def test_type_ahead_finds_summaries_and_numbers(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any], qtbot: QtBot
+) -> None:
+    async def scenario() -> None:
+        async with open_window(sandbox, settings) as (window, _backend):
+            await first_rows(window)
+            table = window.page.table
+            rows = window.page.model.rows()
+            target = rows[7]
+            table.setFocus()
+            table.selectRow(0)
+            qtbot.keyClicks(table, target.summary[:12])
+            found = window.page.model.row_at(table.currentIndex().row())
+            assert found is not None
+            assert found.summary.casefold().startswith(target.summary[:12].casefold())
+            await asyncio.sleep(1.2)  # a pause starts a new search
+            qtbot.keyClicks(table, str(rows[20].id))
+            assert table.current_ticket_id() == rows[20].id
+            qtbot.keyClick(table, Qt.Key.Key_Question)
+            assert window._sheet is not None and window._sheet.isVisible()
+
+    run_async(scenario())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import (
     QByteArray,
     QModelIndex,
@@ -13,6 +15,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHeaderView,
     QMenu,
     QStyle,
@@ -83,6 +86,8 @@ class TicketTableView(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ticketTable")
+        self._typed = ""
+        self._typed_at = 0.0
         self.setAccessibleName("Tickets")
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -204,6 +209,36 @@ class TicketTableView(QTableView):
         """Make a row current and selected, keeping the current column."""
         column = max(self.currentIndex().column(), 0)
         self.setCurrentIndex(self.model().index(row, column))
+
+    @override
+    def keyboardSearch(self, search: str) -> None:
+        """Type-ahead: digits find a ticket number, letters a summary, from the next row on.
+
+        Qt's own search looks only in the current cell's column, which is usually the number.
+        """
+        model = self.model()
+        if not isinstance(model, TicketTableModel) or not search.strip():
+            return
+        self._typed = (self._typed + search)[-40:] if self._typing() else search
+        self._typed_at = time.monotonic()
+        wanted = self._typed.casefold()
+        rows = model.rows()
+        start = max(self.currentIndex().row(), 0)
+        # A fresh search starts below the current row; a growing one may stay on it.
+        first = start if len(self._typed) > 1 else start + 1
+        for offset in range(len(rows)):
+            pos = (first + offset) % len(rows)
+            row = rows[pos]
+            text = str(row.id) if wanted.isdigit() else row.summary.casefold()
+            if text.startswith(wanted):
+                self.select_row(pos)
+                self.scrollTo(model.index(pos, 0))
+                return
+
+    def _typing(self) -> bool:
+        """True while keys come quickly enough to extend the type-ahead text."""
+        interval = QApplication.keyboardInputInterval() / 1000
+        return time.monotonic() - self._typed_at < interval
 
     @override
     def keyPressEvent(self, event: QKeyEvent) -> None:
