@@ -116,8 +116,8 @@ class TicketPanel(QWidget):
         return (self.notes, self.configurations, self.related, self.resources)
 
     def shown_ticket_ids(self) -> set[int | None]:
-        """The ticket each part of the panel shows: one id when the panel is consistent."""
-        ids = {self.header.ticket_id, self.editor.ticket_id}
+        """The ticket asked for and the one each part shows: one id when consistent."""
+        ids = {self._ticket_id, self.header.ticket_id, self.editor.ticket_id}
         ids.update(view.ticket_id for view in self.section_views())
         if self._detail is not None:
             ids.add(self._detail.ticket.id)
