@@ -31,6 +31,8 @@ from tests.ui.new_ticket.support import (
 from ui.new_ticket.form_choices import TYPES_UNAVAILABLE
 
 Run = Callable[..., Any]
+URGENT = 8  # Priority 1 - Emergency Response
+JDOE = 143
 
 
 @dataclass
@@ -112,6 +114,8 @@ def test_create_emits_the_new_ticket_and_closes(
             dialog.ticket_created.connect(created.append)
             await fill_valid(dialog, summary)
             choose(dialog.form.contact, AISHA)
+            choose(dialog.form.priority, URGENT)
+            choose(dialog.form.assignee, JDOE)
             dialog.form.description.setPlainText("It shows 'offline' since 8am.")
             dialog.form.internal_note.setPlainText("Check the print server first.")
             dialog.submit()
@@ -122,6 +126,7 @@ def test_create_emits_the_new_ticket_and_closes(
             assert stored["company"]["id"] == CONTOSO and stored["board"]["id"] == HELP_DESK
             assert stored["contact"]["id"] == AISHA
             assert stored["status"]["id"] == NEW_STATUS
+            assert stored["priority"]["id"] == URGENT and stored["owner"]["id"] == JDOE
             assert not dialog.isVisible() and dialog.result() == dialog.DialogCode.Accepted
 
     run_async(scenario())
