@@ -461,3 +461,31 @@ def test_type_ahead_finds_summaries_and_numbers(
             assert window._sheet is not None and window._sheet.isVisible()
 
     run_async(scenario())
+
+
+def test_tab_reaches_every_control_and_each_has_an_accessible_name(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any]
+) -> None:
+    async def scenario() -> None:
+        async with open_window(sandbox, settings) as (window, _backend):
+            await first_rows(window)
+            tb = window.page.toolbar
+            wanted = [tb.search, tb.board, tb.status, tb.priority, tb.company, tb.assigned,
+                      tb.closed, window.page.table, window.page.views_panel.list]
+            order = []
+            widget = tb.search
+            for _ in range(60):
+                order.append(widget)
+                widget = widget.nextInFocusChain()
+                if widget is tb.search:
+                    break
+            focusable = [w for w in order if w.focusPolicy() & Qt.FocusPolicy.TabFocus]
+            positions = [next(i for i, w in enumerate(focusable)
+                              if w is target or w.focusProxy() is target or
+                              target.isAncestorOf(w))
+                         for target in wanted]
+            assert positions == sorted(positions), "tab order follows the screen"
+            for target in wanted:
+                assert target.accessibleName(), f"{target.objectName()} has no accessible name"
+
+    run_async(scenario())

@@ -71,11 +71,18 @@ RowRole = Qt.ItemDataRole.UserRole + 2
 ChangedRole = Qt.ItemDataRole.UserRole + 3
 SlaLevelRole = Qt.ItemDataRole.UserRole + 4
 
+# Windows 11's status colours, for light and for dark backgrounds.
 SLA_COLOURS: dict[SlaLevel, QColor] = {
-    SlaLevel.OK: QColor("#2e9d4f"),
-    SlaLevel.SOON: QColor("#c27c0e"),
-    SlaLevel.URGENT: QColor("#d13438"),
-    SlaLevel.BREACHED: QColor("#a4262c"),
+    SlaLevel.OK: QColor("#0f7b0f"),
+    SlaLevel.SOON: QColor("#9d5d00"),
+    SlaLevel.URGENT: QColor("#c42b1c"),
+    SlaLevel.BREACHED: QColor("#c42b1c"),
+}
+SLA_COLOURS_DARK: dict[SlaLevel, QColor] = {
+    SlaLevel.OK: QColor("#6ccb5f"),
+    SlaLevel.SOON: QColor("#fce100"),
+    SlaLevel.URGENT: QColor("#ff99a4"),
+    SlaLevel.BREACHED: QColor("#ff99a4"),
 }
 
 _ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -135,6 +142,7 @@ class TicketTableModel(QAbstractTableModel):
         self._sla_cells: dict[int, SlaCell] = {}
         self._cells: dict[int, tuple[tuple[Any, ...], ...]] = {}
         self._changed_icon: QIcon | None = None  # made on first paint (needs a GUI app)
+        self._dark = False
         self._changed: set[int] = set()
         self._priority_icons: dict[int, QIcon] = {}
         self._bold = QFont()
@@ -192,7 +200,8 @@ class TicketTableModel(QAbstractTableModel):
                 self._changed_icon = _dot(QPalette().color(QPalette.ColorRole.Highlight))
             decorations[Column.ID] = self._changed_icon
         foregrounds: list[Any] = [None] * _COLUMNS
-        foregrounds[Column.SLA] = SLA_COLOURS.get(self.sla_cell(row).level)
+        colours = SLA_COLOURS_DARK if self._dark else SLA_COLOURS
+        foregrounds[Column.SLA] = colours.get(self.sla_cell(row).level)
         return (texts, font, tuple(decorations), tuple(foregrounds), _ALIGNMENTS, _NOTHING)
 
     def _extra_data(self, row: TicketRow, column: int, role: int) -> Any:
@@ -486,6 +495,16 @@ class TicketTableModel(QAbstractTableModel):
             pos = self._pos.get(tid)
             if pos is not None:
                 self._emit_row_changed(pos)
+
+    def set_dark(self, dark: bool) -> None:
+        """Follow the palette: SLA colours differ on dark backgrounds."""
+        if dark != self._dark:
+            self._dark = dark
+            self._changed_icon = None
+            self._forget_all()
+            if self._rows:
+                last = self.index(len(self._rows) - 1, _COLUMNS - 1)
+                self.dataChanged.emit(self.index(0, 0), last)
 
     def tick(self) -> None:
         """Move the model's clock: ages, 'updated … ago' and SLA cells re-read it."""

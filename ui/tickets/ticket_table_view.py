@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QByteArray,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
@@ -209,6 +211,22 @@ class TicketTableView(QTableView):
         """Make a row current and selected, keeping the current column."""
         column = max(self.currentIndex().column(), 0)
         self.setCurrentIndex(self.model().index(row, column))
+
+    @override
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        super().setModel(model)
+        self._follow_palette()
+
+    @override
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._follow_palette()
+
+    def _follow_palette(self) -> None:
+        model = self.model()
+        if isinstance(model, TicketTableModel):
+            model.set_dark(self.palette().color(QPalette.ColorRole.Base).lightness() < 128)
 
     @override
     def keyboardSearch(self, search: str) -> None:
