@@ -211,15 +211,18 @@ class TicketPanel(QWidget):
                 return
             if fresh.ticket.id != ticket_id or ticket_id != self._ticket_id:
                 return
-            self.accept(reuse_configs(fresh, self.cache.get(ticket_id) or cached))
-            self.sections_loaded.emit(ticket_id)
+            fresh = reuse_configs(fresh, self.cache.get(ticket_id) or cached)
             statuses = early if board == fresh.ticket.board_id else None
             statuses = statuses or self._start_statuses(fresh.ticket.board_id)
             if statuses is not None and statuses is not early:
                 later.append(statuses)
-            configs = self._detail.configurations if self._detail is not None else None
-            if configs is not None and not configurations_complete(configs.value):
-                later.append(asyncio.ensure_future(self._configuration_records(ticket_id)))
+            if not configurations_complete(fresh.configurations.value):
+                later.append(asyncio.ensure_future(
+                    self._configuration_records(ticket_id, fresh.configurations)))
+            if len(later) > (early is not None):
+                await asyncio.sleep(0)  # the second round trip leaves before the paint
+            self.accept(fresh)
+            self.sections_loaded.emit(ticket_id)
             await asyncio.gather(*later)
             if ticket_id == self._ticket_id:
                 self._apply_statuses(ticket_id, fresh.ticket.board_id)
@@ -256,11 +259,9 @@ class TicketPanel(QWidget):
         if detail is not None and detail.ticket.board_id == board:
             self._apply_statuses(detail.ticket.id, board)
 
-    async def _configuration_records(self, ticket_id: int) -> None:
-        detail = self._detail
-        if detail is None or detail.ticket.id != ticket_id:
-            return
-        refs = detail.configurations
+    async def _configuration_records(
+        self, ticket_id: int, refs: Section[tuple[ConfigurationItem, ...]]
+    ) -> None:
         items: tuple[ConfigurationItem, ...] = refs.value or ()
         section: Section[tuple[ConfigurationItem, ...]]
         try:
