@@ -13,7 +13,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QGuiApplication,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -80,6 +87,7 @@ class DetailDock(QDockWidget):
             parent.installEventFilter(self)
         self.history = History()
         self._pinned = False
+        self._missed_selection: tuple[list[int], dict[int, TicketRow]] | None = None
         body = QWidget(self)
         column = QVBoxLayout(body)
         column.setContentsMargins(0, 0, 0, 0)
@@ -178,6 +186,11 @@ class DetailDock(QDockWidget):
             return
         by_id = {r.id: r for r in rows}
         ids = list(dict.fromkeys(int(i) for i in ticket_ids))
+        if self.isHidden():
+            # Closed: load nothing now, catch up when shown again.
+            self._missed_selection = (ids, by_id)
+            return
+        self._missed_selection = None
         if len(ids) == 1:
             self.show_ticket(ids[0], by_id.get(ids[0]))
         elif len(ids) > 1:
@@ -245,6 +258,8 @@ class DetailDock(QDockWidget):
         self._pinned = pinned
         self.pin_action.setChecked(pinned)
         self.pin_action.setText("Pinned" if pinned else "Pin")
+        self.pin_action.setToolTip("Follow the list's selection again" if pinned
+                                   else "Keep this ticket while the selection changes")
 
     def refresh(self) -> None:
         if self.stack.currentWidget() is self.panel:
@@ -335,6 +350,14 @@ class DetailDock(QDockWidget):
             self.panel.editor.save_now()
             self.tasks.cancel_all()
         return False
+
+    @override
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        missed, self._missed_selection = self._missed_selection, None
+        if missed is not None:
+            ids, rows = missed
+            self.follow_selection(ids, rows.values())
 
     @override
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -80,6 +80,12 @@ def test_a_pinned_dock_ignores_the_selection_and_several_rows_show_the_bulk_pane
             dock.show_ticket(second)  # activation (Enter) still opens a ticket
             assert dock.ticket_id == second
             dock.set_pinned(False)
+            # Closed, the dock loads nothing; shown again, it catches up with the selection.
+            dock.close()
+            dock.follow_selection([first])
+            assert dock.ticket_id == second
+            dock.show()
+            assert dock.ticket_id == first
             dock.follow_selection([first, second])
             assert dock.showing_bulk and dock.ticket_id is None
             assert dock.windowTitle() == "2 tickets selected"
