@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
         menus = self.menuBar()
         self.file_menu = menus.addMenu("&File")
         view = menus.addMenu("&View")
-        self.refresh_action = self._action(view, "&Refresh", self.page.controller.refresh,
+        self.refresh_action = self._action(view, "&Refresh", self.page.refresh,
                                            QKeySequence(Qt.Key.Key_F5))
         self.search_action = self._action(view, "&Search tickets", self.page.toolbar.focus_search,
                                           QKeySequence(QKeySequence.StandardKey.Find))

@@ -31,6 +31,8 @@ SPLITTER_KEY = "tickets/splitter"
 REFRESH_KEY = "tickets/auto_refresh_seconds"
 DEFAULT_REFRESH_SECONDS = 60
 COUNT_PARALLEL = 4
+COUNTS_EVERY_MS = 5 * 60_000
+"""Saved views' counts are refreshed this often (and on F5)."""
 
 
 def order_for(column: Column, order: Qt.SortOrder) -> str | None:
@@ -73,6 +75,8 @@ class TicketsPage(QWidget):
         self._settings = settings
         self._tasks = WidgetTasks(self)
         self._counts = self._tasks.latest("view-counts")
+        self._counts_timer = QTimer(self, interval=COUNTS_EVERY_MS)
+        self._counts_timer.timeout.connect(self.refresh_counts)
         self.model = TicketTableModel(self)
         self.controller = TicketsController(backend, self.model, cache=cache, parent=self)
         self.toolbar = FilterToolbar(backend, self)
@@ -203,8 +207,14 @@ class TicketsPage(QWidget):
         self.views_panel.edit_row(row)
         self._counts.start(self._refresh_counts([view]))
 
+    def refresh(self) -> None:
+        """F5: the visible rows and the views' counts."""
+        self.controller.refresh()
+        self.refresh_counts()
+
     def refresh_counts(self) -> None:
         """Ask the server for every saved view's live count."""
+        self._counts_timer.start()  # the next periodic refresh counts from now
         self._counts.start(self._refresh_counts(self.views.views()))
 
     async def _refresh_counts(self, views: Sequence[SavedView]) -> None:
@@ -316,6 +326,7 @@ class TicketsPage(QWidget):
     def shutdown(self) -> None:
         """Persist state and cancel background work (the window is closing)."""
         self.save_state()
+        self._counts_timer.stop()
         self.controller.shutdown()
         self.controller.seen.cancel()
         self.toolbar.cancel_tasks()
