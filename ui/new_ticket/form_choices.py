@@ -228,7 +228,8 @@ class FormChoices:
         if name in self._pending:
             return self._pending[name][1]
         combo = self._combo(name)
-        return combo.currentText() if self.value(name) is not None else ""
+        # The entry's label, not an editable combo's edit text (a search being typed).
+        return combo.itemText(combo.currentIndex()) if self.value(name) is not None else ""
 
     def _fill(self, name: str, items: Sequence[tuple[str, Any]], *,
               selected: Any = None) -> None:

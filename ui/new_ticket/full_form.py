@@ -188,7 +188,9 @@ class FullForm(QWidget):
         return FormDraft(
             key=key,
             company_id=self.company.current_value(),
-            company_name=self.company.currentText() if self.company.current_value() else "",
+            # The entry's label, not the edit text (which may be a search being typed).
+            company_name=(self.company.itemText(self.company.currentIndex())
+                          if self.company.current_value() else ""),
             contact_id=c.value("contact"),
             contact_name=c.label("contact"),
             board_id=c.value("board"), status_id=c.value("status"),

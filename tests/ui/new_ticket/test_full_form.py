@@ -309,5 +309,11 @@ def test_the_company_search_offers_matches_and_choosing_one_loads_its_contacts(
             await ready(dialog)
             assert dialog.form.contact.isEnabled()
             assert dialog.form.contact.findData(AISHA) > 0
+            # A search being typed is not a choice: the draft keeps the chosen company.
+            line = dialog.form.company.lineEdit()
+            assert line is not None
+            line.setText("north")
+            draft = dialog.current_draft()
+            assert (draft.company_id, draft.company_name) == (CONTOSO, CONTOSO_LABEL)
 
     run_async(scenario())
