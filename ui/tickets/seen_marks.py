@@ -9,6 +9,7 @@ from typing import Any
 
 from psa.list_cache import ListCache
 from psa.models import TicketRow
+from ui.async_tools import report_task_error
 from ui.tickets.ticket_table_model import TicketTableModel
 
 log = logging.getLogger(__name__)
@@ -78,4 +79,9 @@ class SeenMarks:
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(coro, name="seen-marks")
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._on_done)
+
+    def _on_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            report_task_error(task, exc)
