@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QAbstractItemView, QMainWindow
 from psa.drafts import DraftStore
 from psa.models import TicketRow
 from ui.detail.backend import DetailBackend
-from ui.detail.detail_dock import DetailDock
+from ui.detail.detail_dock import PREFERRED_WIDTH, DetailDock
 from ui.tickets.tickets_page import TicketsPage
 
 REVERT_MESSAGE_MS = 10_000
@@ -95,6 +95,8 @@ def attach_detail_dock(
     store = drafts if drafts is not None else DraftStore(None)
     dock = DetailDock(service, drafts=store, parent=window)
     window.addDockWidget(area, dock)
-    window.restoreDockWidget(dock)
+    if not window.restoreDockWidget(dock):
+        # First run: give the dock room for its header; the list keeps the rest.
+        window.resizeDocks([dock], [PREFERRED_WIDTH], Qt.Orientation.Horizontal)
     DetailDockBinding(window, page, dock)
     return dock

@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -44,6 +44,9 @@ from ui.detail.look import muted
 from ui.detail.ticket_panel import TicketPanel
 
 UrlOpener = Callable[[QUrl], Any]
+PREFERRED_WIDTH = 470
+MINIMUM_WIDTH = 380
+"""Below this the header's pairs and the section tabs no longer fit side by side."""
 EMPTY_TEXT = "Select a ticket to see its details here.\n\nSelect several to change them together."
 
 
@@ -71,6 +74,7 @@ class DetailDock(QDockWidget):
                  open_url: UrlOpener | None = None) -> None:
         super().__init__("Ticket", parent)
         self.setObjectName("ticketDetailDock")
+        self.setMinimumWidth(MINIMUM_WIDTH)
         self.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea
                              | Qt.DockWidgetArea.RightDockWidgetArea)
         self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -350,6 +354,12 @@ class DetailDock(QDockWidget):
             self.panel.editor.save_now()
             self.tasks.cancel_all()
         return False
+
+    @override
+    def sizeHint(self) -> QSize:
+        # The main window gives a new dock its size hint: room for the header and the tabs.
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), PREFERRED_WIDTH), hint.height())
 
     @override
     def showEvent(self, event: QShowEvent) -> None:

@@ -45,7 +45,8 @@ from ui.detail.ticket_actions import TicketActions
 
 UrlOpener = Callable[[QUrl], Any]
 Statuses = tuple[tuple[BoardStatusOption, ...], PermissionWarning | None]
-TAB_TITLES = ("Notes", "Configurations", "Related", "Resources")
+TAB_TITLES = ("Notes", "Configs", "Related", "Resources")
+"""Short, so the four tabs fit a narrow dock ("Configs": ConnectWise's configurations)."""
 
 
 class TicketPanel(QWidget):
@@ -82,6 +83,7 @@ class TicketPanel(QWidget):
         self.notice = NoticeBar(self)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
+        self.tabs.tabBar().setExpanding(False)
         self.notes = NotesView(open_url, self)
         self.editor = NoteEditor(self.drafts, self.tasks, self)
         notes_page = QSplitter(Qt.Orientation.Vertical, self)
@@ -195,7 +197,8 @@ class TicketPanel(QWidget):
             if view.problem is not None:
                 text += " ⚠"
             self.tabs.setTabText(index, text)
-            self.tabs.setTabToolTip(index, view.message)
+            tip = view.message or ("Configurations (devices) on the ticket" if index == 1 else "")
+            self.tabs.setTabToolTip(index, tip)
 
     # ------------------------------------------------------------------ loading
 
