@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from psa.intake.claude import DEFAULT_MODEL
 from ui.async_tools import WidgetTasks
 from ui.detail.look import Tone
+from ui.new_ticket.form_fields import quiet
 from ui.new_ticket.message_bar import MessageBar
 
 
@@ -73,7 +74,7 @@ class ClaudeSettingsDialog(QDialog):
             f"The default model ({DEFAULT_MODEL}) is fast and cheap. Without a key, Quick "
             "Create uses the offline parser.", self)
         explain.setWordWrap(True)
-        explain.setEnabled(False)
+        quiet(explain)
         self.message = MessageBar(self, name="claudeMessage")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)

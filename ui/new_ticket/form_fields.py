@@ -17,6 +17,12 @@ FORM_STYLE = f"""
 """Applied to the form: a field's border tells its state (the inline line tells why)."""
 
 
+def quiet(label: QLabel) -> QLabel:
+    """Secondary text: muted, yet readable (a disabled label is too faint to read)."""
+    label.setStyleSheet(f"color: {muted(QGuiApplication.palette()).name()};")
+    return label
+
+
 class FieldRow:
     """A field's caption, its input and the line under it.
 

@@ -31,7 +31,7 @@ from ui.async_tools import WidgetTasks
 from ui.detail.look import Tone
 from ui.new_ticket.backend import NewTicketBackend
 from ui.new_ticket.form_choices import FormChoices
-from ui.new_ticket.form_fields import ERROR_COLOUR, FORM_STYLE, FieldRow
+from ui.new_ticket.form_fields import ERROR_COLOUR, FORM_STYLE, FieldRow, quiet
 from ui.new_ticket.message_bar import MessageBar
 from ui.tickets.picker_combo import Choice, PickerCombo
 
@@ -148,8 +148,7 @@ class FullForm(QWidget):
         grid.setRowStretch(top + 2, 3)
         grid.setRowStretch(top + 4, 1)
         buttons = QHBoxLayout()
-        hint = QLabel("* required  ·  Ctrl+Enter creates", self)
-        hint.setEnabled(False)
+        hint = quiet(QLabel("* required  ·  Ctrl+Enter creates", self))
         buttons.addWidget(hint)
         buttons.addStretch(1)
         buttons.addWidget(self.create_button)

@@ -33,6 +33,7 @@ from ui.detail.look import Tone
 from ui.new_ticket.backend import NewTicketBackend
 from ui.new_ticket.catalog_cache import CatalogCache
 from ui.new_ticket.create_flow import create_ticket, describe_failure, link_to_parent
+from ui.new_ticket.form_fields import quiet
 from ui.new_ticket.full_form import FullForm
 from ui.new_ticket.intake_fill import filled_message, form_values, parser_name
 from ui.new_ticket.quick_create import PARSE_TIMEOUT, QuickCreate
@@ -103,7 +104,7 @@ class NewTicketDialog(QDialog):
         self.discard_button.setToolTip("Clear the form and forget the saved draft")
         self.draft_label = QLabel(self)
         self.draft_label.setObjectName("draftLabel")
-        self.draft_label.setEnabled(False)
+        quiet(self.draft_label)
         self.close_button = QPushButton("Close", self)
         self.close_button.setToolTip("Close; the draft is kept until you create or discard it")
         footer = QHBoxLayout()

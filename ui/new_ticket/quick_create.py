@@ -29,6 +29,7 @@ from psa.intake.service import IntakeService
 from ui.async_tools import WidgetTasks
 from ui.detail.look import Tone
 from ui.new_ticket.catalog_cache import CatalogCache
+from ui.new_ticket.form_fields import quiet
 from ui.new_ticket.intake_fill import describe_removed
 from ui.new_ticket.message_bar import MessageBar
 
@@ -78,7 +79,7 @@ class QuickCreate(QWidget):
         self.cancel_button.setEnabled(False)
         self.key_note = QLabel(self)
         self.key_note.setWordWrap(True)
-        self.key_note.setEnabled(False)
+        quiet(self.key_note)
         self.message = MessageBar(self, name="quickMessage")
         self.local_note = QLabel("The offline parser reads the text on this computer; nothing "
                                  "is sent anywhere.", self)
