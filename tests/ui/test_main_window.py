@@ -13,13 +13,14 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from psa import TicketFilters
+from psa import TicketFilters, Unreachable
 from psa.list_cache import ListCache
 from psa.sandbox import Sandbox
 from tests.ui.qt_harness import BENIGN_QT_WARNINGS, wait_for
 from tests.ui.tickets.conftest import Recording, sandbox, service_for
 from ui.main_window import MainWindow
 from ui.pyside_refcount_fix import keep_singletons_alive
+from ui.tickets import tickets_controller
 from ui.tickets.problems import ProblemKind
 from ui.tickets.ticket_table_model import Column
 
@@ -487,5 +488,29 @@ def test_tab_reaches_every_control_and_each_has_an_accessible_name(
             assert positions == sorted(positions), "tab order follows the screen"
             for target in wanted:
                 assert target.accessibleName(), f"{target.objectName()} has no accessible name"
+
+    run_async(scenario())
+
+
+def test_connection_loss_banner_retries_and_clears_itself(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any], monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(tickets_controller, "RETRY_DELAYS", (0.05,))
+
+    async def scenario() -> None:
+        async with open_window(sandbox, settings) as (window, backend):
+            await first_rows(window)
+            shown = [r.id for r in window.page.model.rows()]
+            backend.fail_with = Unreachable("connection reset by peer")
+            window.refresh_action.trigger()
+            banner = window.page.banner
+            await wait_for(banner.isVisible)
+            assert banner.problem is not None
+            assert banner.problem.kind is ProblemKind.CONNECTION
+            assert banner.retry.isVisible()
+            assert [r.id for r in window.page.model.rows()] == shown  # the last rows stay
+            backend.fail_with = None
+            await wait_for(lambda: not banner.isVisible())
+            assert "Connected again" in window.statusBar().currentMessage()
 
     run_async(scenario())
