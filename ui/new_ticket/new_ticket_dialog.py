@@ -172,9 +172,11 @@ class NewTicketDialog(QDialog):
         self._apply(draft)
         self.filled_by = draft.filled_by
         when = draft.saved_at.astimezone().strftime("%d %b %H:%M")
+        filled = f" It was filled by {draft.filled_by}; check the highlighted fields." if (
+            draft.filled_by and draft.flags) else ""
         self.form.message.show_message(
-            f"Restored the ticket you started on {when}. Create it, or Discard draft to "
-            "start over.", Tone.INFO)
+            f"Restored the ticket you started on {when}.{filled} Create it, or Discard draft "
+            "to start over.", Tone.INFO)
         self.draft_label.setText("Draft restored.")
         if any((draft.summary, draft.description, draft.company_id, draft.board_id)):
             self.tabs.setCurrentIndex(FORM_TAB)
