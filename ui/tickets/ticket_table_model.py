@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
@@ -15,75 +14,39 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QColor, QFont, QIcon, QPalette
 from typing_extensions import override
 
 from psa.models import SlaState, TicketRow
 from ui.tickets import cells
-from ui.tickets.cells import SlaCell, SlaLevel
+from ui.tickets.cells import SlaCell
+from ui.tickets.columns import (
+    HEADERS,
+    SERVER_ORDER,
+    SLA_COLOURS,
+    SLA_COLOURS_DARK,
+    ChangedRole,
+    Column,
+    RowRole,
+    SlaLevelRole,
+    SortRole,
+    dot,
+)
+
+__all__ = [
+    "HEADERS",
+    "SERVER_ORDER",
+    "SLA_COLOURS",
+    "ChangedRole",
+    "Column",
+    "RowRole",
+    "SlaLevelRole",
+    "SortRole",
+    "TicketTableModel",
+]
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
-
-class Column(IntEnum):
-    """The table's columns, in their default order."""
-
-    ID = 0
-    SUMMARY = 1
-    COMPANY = 2
-    BOARD = 3
-    STATUS = 4
-    PRIORITY = 5
-    OWNER = 6
-    AGE = 7
-    UPDATED = 8
-    SLA = 9
-
-
-HEADERS: dict[Column, str] = {
-    Column.ID: "#",
-    Column.SUMMARY: "Summary",
-    Column.COMPANY: "Company",
-    Column.BOARD: "Board",
-    Column.STATUS: "Status",
-    Column.PRIORITY: "Priority",
-    Column.OWNER: "Assigned",
-    Column.AGE: "Age",
-    Column.UPDATED: "Updated",
-    Column.SLA: "SLA",
-}
-
-# Columns the server can sort, as (orderBy field, reversed): a small age is a late dateEntered.
-SERVER_ORDER: dict[Column, tuple[str, bool]] = {
-    Column.ID: ("id", False),
-    Column.SUMMARY: ("summary", False),
-    Column.COMPANY: ("company/name", False),
-    Column.BOARD: ("board/name", False),
-    Column.STATUS: ("status/name", False),
-    Column.PRIORITY: ("priority/name", False),
-    Column.OWNER: ("owner/identifier", False),
-    Column.AGE: ("_info/dateEntered", True),
-    Column.UPDATED: ("_info/lastUpdated", False),
-}
-
-SortRole = Qt.ItemDataRole.UserRole + 1
-RowRole = Qt.ItemDataRole.UserRole + 2
-ChangedRole = Qt.ItemDataRole.UserRole + 3
-SlaLevelRole = Qt.ItemDataRole.UserRole + 4
-
-# Windows 11's status colours, for light and for dark backgrounds.
-SLA_COLOURS: dict[SlaLevel, QColor] = {
-    SlaLevel.OK: QColor("#0f7b0f"),
-    SlaLevel.SOON: QColor("#9d5d00"),
-    SlaLevel.URGENT: QColor("#c42b1c"),
-    SlaLevel.BREACHED: QColor("#c42b1c"),
-}
-SLA_COLOURS_DARK: dict[SlaLevel, QColor] = {
-    SlaLevel.OK: QColor("#6ccb5f"),
-    SlaLevel.SOON: QColor("#fce100"),
-    SlaLevel.URGENT: QColor("#ff99a4"),
-    SlaLevel.BREACHED: QColor("#ff99a4"),
-}
 
 _ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -197,7 +160,7 @@ class TicketTableModel(QAbstractTableModel):
         decorations[Column.PRIORITY] = self._priority_icons.get(row.priority_id or -1)
         if row.id in self._changed:
             if self._changed_icon is None:
-                self._changed_icon = _dot(QPalette().color(QPalette.ColorRole.Highlight))
+                self._changed_icon = dot(QPalette().color(QPalette.ColorRole.Highlight))
             decorations[Column.ID] = self._changed_icon
         foregrounds: list[Any] = [None] * _COLUMNS
         colours = SLA_COLOURS_DARK if self._dark else SLA_COLOURS
@@ -476,7 +439,7 @@ class TicketTableModel(QAbstractTableModel):
     def set_priority_colours(self, colours: Mapping[int, str]) -> None:
         """Priority id → colour name or #hex (from the priorities lookup)."""
         self._priority_icons = {
-            pid: _dot(QColor(name)) for pid, name in colours.items()
+            pid: dot(QColor(name)) for pid, name in colours.items()
             if QColor.isValidColorName(name)
         }
         self._cells.clear()
@@ -552,20 +515,6 @@ class TicketTableModel(QAbstractTableModel):
         ]
         self.changePersistentIndexList(old_persistent, new_persistent)
         self.layoutChanged.emit()
-
-
-def _dot(colour: QColor, size: int = 16) -> QIcon:
-    """A round swatch (drawn large; the view scales it to its icon size)."""
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(colour)
-    inset = size // 5
-    painter.drawEllipse(inset, inset, size - 2 * inset, size - 2 * inset)
-    painter.end()
-    return QIcon(pixmap)
 
 
 def _ranges(positions: list[int]) -> list[tuple[int, int]]:
