@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Generic, Literal, TypeVar
@@ -23,6 +24,15 @@ def _ref(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
 
 def _opt_int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _opt_hours(value: Any) -> float | None:
+    """A non-negative number of hours (ints and doubles alike); anything else reads as unknown."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not math.isfinite(value) or value < 0:
+        return None
+    return float(value)
 
 
 def _opt_str(value: Any) -> str | None:
@@ -234,6 +244,11 @@ class SlaState(BaseModel):
     date_responded: datetime | None = None
     date_resplan: datetime | None = None
     date_resolved: datetime | None = None
+    responded_hours: float | None = None
+    """The stage targets in business hours (``respondedHours``…); None when the server omits
+    them, and the UI then shows the server's own status text instead of time left."""
+    resplan_hours: float | None = None
+    resolution_hours: float | None = None
 
     @classmethod
     def from_wire(cls, data: Mapping[str, Any]) -> SlaState:
@@ -250,12 +265,16 @@ class SlaState(BaseModel):
             date_responded=parse_cw_datetime(data.get("dateResponded")),
             date_resplan=parse_cw_datetime(data.get("dateResplan")),
             date_resolved=parse_cw_datetime(data.get("dateResolved")),
+            responded_hours=_opt_hours(data.get("respondedHours")),
+            resplan_hours=_opt_hours(data.get("resplanHours")),
+            resolution_hours=_opt_hours(data.get("resolutionHours")),
         )
 
 
 SLA_FIELDS: tuple[str, ...] = (
     "id", "isInSla", "slaStatus", "respondMinutes", "resPlanMinutes", "resolveMinutes",
     "minutesWaiting", "escalationLevel", "dateResponded", "dateResplan", "dateResolved",
+    "respondedHours", "resplanHours", "resolutionHours",
 )
 
 

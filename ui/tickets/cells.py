@@ -90,8 +90,9 @@ def sla_cell(state: SlaState | None, row: TicketRow) -> SlaCell:
 
     ConnectWise counts SLA time in business hours, so time left is the stage's target minus the
     business minutes the server says have elapsed — never a wall-clock difference. Without
-    targets (servers that omit them) the cell shows the server's own status text, coloured by
-    whether the ticket is still in SLA.
+    targets (servers that omit them) the cell shows the stage and due day from the server's own
+    status text, or "Breached" once the ticket is out of SLA. Texts stay short enough for the
+    column's default width ("Respond · 23h 59m"); the tooltip carries the whole story.
     """
     if state is None:
         return _NO_SLA
@@ -101,12 +102,12 @@ def sla_cell(state: SlaState | None, row: TicketRow) -> SlaCell:
         return SlaCell("Met" if met else "Missed", SlaLevel.DONE, _DONE_KEY, status or "Resolved")
     if status.casefold().startswith("waiting"):
         waited = duration_text(state.minutes_waiting or 0)
-        return SlaCell("Paused · waiting", SlaLevel.WAITING, _WAITING_KEY,
+        return SlaCell("Paused", SlaLevel.WAITING, _WAITING_KEY,
                        f"SLA clock paused while waiting on the customer ({waited} so far)")
     stages = (
-        ("Respond", state.date_responded, state.respond_minutes, _target(state, "responded")),
-        ("Plan", state.date_resplan, state.res_plan_minutes, _target(state, "resplan")),
-        ("Resolve", None, state.resolve_minutes, _target(state, "resolution")),
+        ("Respond", state.date_responded, state.respond_minutes, state.responded_hours),
+        ("Plan", state.date_resplan, state.res_plan_minutes, state.resplan_hours),
+        ("Resolve", None, state.resolve_minutes, state.resolution_hours),
     )
     for label, reached, elapsed, target_hours in stages:
         if reached is not None:
@@ -116,17 +117,24 @@ def sla_cell(state: SlaState | None, row: TicketRow) -> SlaCell:
         break
     if not status:
         return _NO_SLA
-    level = SlaLevel.BREACHED if state.is_in_sla is False else SlaLevel.OK
-    return SlaCell(_short_status(status), level, _UNTIMED_KEY, status)
+    if state.is_in_sla is False:
+        return SlaCell("Breached", SlaLevel.BREACHED, _UNTIMED_KEY, status)
+    return SlaCell(_short_status(status), SlaLevel.OK, _UNTIMED_KEY, status)
 
 
-_ZONE_SUFFIX = re.compile(r"\s+UTC[+-]\d{2}(?::\d{2})?$")
+_DUE = re.compile(r"^(Respond|Resolution Plan|Resolve) by (\w{3})\b")
 
 
 def _short_status(status: str) -> str:
-    """`Resolution Plan by Tue 11/17 3:00 PM UTC-05` → `Plan by Tue 11/17 3:00 PM`."""
-    text = _ZONE_SUFFIX.sub("", status)
-    return text.replace("Resolution Plan by", "Plan by", 1)
+    """`Resolution Plan by Tue 11/17 3:00 PM UTC-05` → `Plan by Tue` (the tooltip has the rest).
+
+    Text in another shape is shown as it is (the view elides it).
+    """
+    match = _DUE.match(status)
+    if match is None:
+        return status
+    stage = "Plan" if match[1] == "Resolution Plan" else match[1]
+    return f"{stage} by {match[2]}"
 
 
 # Sort keys: timed cells sort by minutes left; these go after every timed one.
@@ -135,17 +143,11 @@ _WAITING_KEY = 2e9
 _DONE_KEY = 3e9
 
 
-def _target(state: SlaState, stage: str) -> float | None:
-    """A stage's target in business hours (`respondedHours`…), when the service provides it."""
-    value = getattr(state, f"{stage}_hours", None)
-    return float(value) if isinstance(value, int | float) else None
-
-
 def _timed_cell(label: str, left: int, status: str) -> SlaCell:
     due = f"{status}\n" if status else ""
     if left < 0:
-        return SlaCell(f"{label} · {duration_text(-left)} over", SlaLevel.BREACHED, left,
-                       f"{due}Breached {duration_text(-left)} ago (business time)")
+        return SlaCell(f"Breached {duration_text(-left)}", SlaLevel.BREACHED, left,
+                       f"{due}{label} target breached {duration_text(-left)} ago (business time)")
     if left <= URGENT_MINUTES:
         level = SlaLevel.URGENT
     elif left <= SOON_MINUTES:

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from psa import PermissionDenied, TicketDetail, TicketFilters, TicketService
+from psa import PermissionDenied, SlaState, TicketDetail, TicketFilters, TicketService
+from psa.models import SLA_FIELDS
 from psa.sandbox import Sandbox
 from tests.psa.service.conftest import Recorder, creds, run, with_service
 
@@ -160,6 +161,19 @@ def test_sla_now_is_batched_and_current(sandbox: Sandbox) -> None:
     for tid, state in states.items():
         assert state.sla_status == fresh[tid].get("slaStatus", "")
         assert state.respond_minutes == fresh[tid].get("respondMinutes")
+        assert state.responded_hours == fresh[tid]["respondedHours"]
+        assert state.resplan_hours == fresh[tid]["resplanHours"]
+        assert state.resolution_hours == fresh[tid]["resolutionHours"]
+    assert all(s.responded_hours is not None for s in states.values())
+
+
+def test_sla_targets_parse_leniently() -> None:
+    state = SlaState.from_wire({"id": 1, "respondedHours": 2, "resplanHours": 4.5,
+                                "resolutionHours": "8"})
+    assert (state.responded_hours, state.resplan_hours, state.resolution_hours) == (2.0, 4.5, None)
+    assert SlaState.from_wire({"id": 1, "respondedHours": True}).responded_hours is None
+    assert SlaState.from_wire({"id": 1, "respondedHours": -1}).responded_hours is None
+    assert {"respondedHours", "resplanHours", "resolutionHours"} <= set(SLA_FIELDS)
 
 
 def test_web_url_is_the_tickets_page(sandbox: Sandbox) -> None:

@@ -36,16 +36,8 @@ def row(tid: int, **kw: object) -> TicketRow:
     return TicketRow.model_validate(data)
 
 
-class SlaWithTargets(SlaState):
-    """SlaState plus the stage targets (respondedHours…) that calculateSla returns."""
-
-    responded_hours: float | None = None
-    resplan_hours: float | None = None
-    resolution_hours: float | None = None
-
-
 def sla(tid: int, **kw: object) -> SlaState:
-    return SlaWithTargets.model_validate({"ticket_id": tid, "responded_hours": 2.0, **kw})
+    return SlaState.model_validate({"ticket_id": tid, "responded_hours": 2.0, **kw})
 
 
 def ids(model: TicketTableModel) -> list[int]:
@@ -196,7 +188,9 @@ def test_sla_cells_colour_by_time_left() -> None:
     levels = [model.data(model.index(r, Column.SLA), SlaLevelRole) for r in range(4)]
     assert levels == [SlaLevel.OK, SlaLevel.SOON, SlaLevel.URGENT, SlaLevel.BREACHED]
     assert model.data(model.index(2, Column.SLA)) == "Respond · 20m"
-    assert model.data(model.index(3, Column.SLA)) == "Respond · 5m over"
+    assert model.data(model.index(3, Column.SLA)) == "Breached 5m"
+    assert "Respond target breached 5m ago" in model.data(
+        model.index(3, Column.SLA), Qt.ItemDataRole.ToolTipRole)
 
 
 def test_sla_cell_shows_waiting_resolved_and_untimed_states() -> None:
@@ -211,7 +205,7 @@ def test_sla_cell_shows_waiting_resolved_and_untimed_states() -> None:
     })
     texts = [model.data(model.index(r, Column.SLA)) for r in range(4)]
     assert texts == [
-        "Paused · waiting", "Respond by Mon 11/30 10:00 AM", "Plan · 3h 30m", "Met",
+        "Paused", "Breached", "Plan · 3h 30m", "Met",
     ]
     levels = [model.data(model.index(r, Column.SLA), SlaLevelRole) for r in range(4)]
     assert levels == [SlaLevel.WAITING, SlaLevel.BREACHED, SlaLevel.SOON, SlaLevel.DONE]
