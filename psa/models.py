@@ -290,6 +290,8 @@ class NewTicket(BaseModel):
     status_id: int | None = None
     type_id: int | None = None
     owner_id: int | None = None
+    parent_ticket_id: int | None = Field(default=None, gt=0)
+    """Makes the new ticket a child of this one in the create itself (``parentTicketId``)."""
     initial_description: str = ""
     initial_internal_analysis: str = ""
 

@@ -1,10 +1,12 @@
-"""Creating the ticket: send it, link a spin-off to its parent, and say what went wrong (no Qt).
+"""Creating the ticket: send it (a spin-off with its parent), and say what went wrong (no Qt).
 
 The service never creates a ticket twice (it looks a failed create up before retrying), so a
-failure here is one of: refused with field errors (mapped onto the form's fields), an outcome
-the service could not establish (``CreateOutcomeUnknown``: say honestly that it may exist), or
-not created at all. ``NewTicket`` has no parent field yet, so a spin-off is linked after the
-create with ``attachChildren``, which is idempotent: running it twice links once.
+failure here is one of: refused with field errors (mapped onto the form's fields — a parent
+that does not exist comes back as an error on ``parentTicketId``), an outcome the service could
+not establish (``CreateOutcomeUnknown``: say honestly that it may exist), or not created at all.
+A spin-off names its parent in the create itself (``parentTicketId``): one request. Only when
+the created ticket comes back without that parent (a server that ignored the field) is it
+linked afterwards with ``attachChildren``, which is idempotent.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ FIELD_ROWS: dict[str, str] = {
     "type_id": "type", "subtype": "type", "owner": "assignee", "owner_id": "assignee",
     "initialdescription": "description", "initial_description": "description",
     "initialinternalanalysis": "internal_note", "initial_internal_analysis": "internal_note",
-    "parentticketid": "parent",
+    "parentticketid": "parent", "parent_ticket_id": "parent",
 }
 QUERY_CHARS = 60
 
@@ -82,6 +84,12 @@ def describe_failure(exc: ConnectWiseError, ticket: NewTicket) -> CreateFailure:
 async def create_ticket(backend: NewTicketBackend, ticket: NewTicket) -> TicketView:
     """Create the ticket (the service makes it duplicate-safe)."""
     return await backend.create_ticket(ticket)
+
+
+def unlinked_parent(ticket: NewTicket, created: TicketView) -> int | None:
+    """The parent asked for when the created ticket does not carry it (else None)."""
+    parent = ticket.parent_ticket_id
+    return parent if parent is not None and created.parent_ticket_id != parent else None
 
 
 async def link_to_parent(backend: NewTicketBackend, child: TicketView,

@@ -256,6 +256,7 @@ class FullForm(QWidget):
             summary=summary, company_id=draft.company_id, board_id=draft.board_id,
             contact_id=draft.contact_id, priority_id=draft.priority_id,
             status_id=draft.status_id, type_id=draft.type_id, owner_id=draft.assignee_id,
+            parent_ticket_id=draft.parent_ticket_id,
             initial_description=draft.description.strip(),
             initial_internal_analysis=draft.internal_note.strip(),
         )

@@ -32,7 +32,12 @@ from ui.async_tools import LatestTask, WidgetTasks
 from ui.detail.look import Tone
 from ui.new_ticket.backend import NewTicketBackend
 from ui.new_ticket.catalog_cache import CatalogCache
-from ui.new_ticket.create_flow import create_ticket, describe_failure, link_to_parent
+from ui.new_ticket.create_flow import (
+    create_ticket,
+    describe_failure,
+    link_to_parent,
+    unlinked_parent,
+)
 from ui.new_ticket.form_fields import quiet
 from ui.new_ticket.full_form import FullForm
 from ui.new_ticket.intake_fill import filled_message, form_values, parser_name
@@ -221,10 +226,9 @@ class NewTicketDialog(QDialog):
         ticket = self.form.validate()
         if ticket is None:
             return
-        parent = self.form.values(self.draft_key).parent_ticket_id
-        self._create.start(self._run_create(ticket, parent))
+        self._create.start(self._run_create(ticket))
 
-    async def _run_create(self, ticket: NewTicket, parent_id: int | None) -> None:
+    async def _run_create(self, ticket: NewTicket) -> None:
         self.form.set_creating(True)
         self.form.message.show_message("Creating the ticket…", Tone.MUTED)
         try:
@@ -239,6 +243,8 @@ class NewTicketDialog(QDialog):
         self.created = created
         self._save_timer.stop()
         self.drafts.discard(self.draft_key)
+        # The create named the parent; link afterwards only if the server ignored it.
+        parent_id = unlinked_parent(ticket, created)
         problem = await link_to_parent(self.service, created, parent_id) if parent_id else None
         if parent_id and problem is None:
             created = created.model_copy(update={"parent_ticket_id": parent_id})

@@ -105,6 +105,37 @@ def test_create_with_a_long_summary_is_400_naming_summary(fresh_client: httpx2.C
     assert ok.status_code == 201
 
 
+def test_create_with_parent_ticket_id_links_the_child_in_one_request(
+    fresh_client: httpx2.Client,
+) -> None:
+    c = fresh_client
+    parent = _open_ticket(c, " and hasChildTicket = false")
+    r = c.post("/service/tickets", json={"summary": "Follow-up", "company": parent["company"],
+                                         "parentTicketId": parent["id"]})
+    assert r.status_code == 201, r.text
+    child = r.json()
+    assert child["parentTicketId"] == parent["id"]
+    assert c.get(f"/service/tickets/{parent['id']}").json()["hasChildTicket"] is True
+    children = c.get(
+        "/service/tickets", params={"conditions": f"parentTicketId = {parent['id']}"}
+    ).json()
+    assert [t["id"] for t in children] == [child["id"]]
+
+
+def test_create_under_a_missing_parent_is_400_naming_parent_ticket_id(
+    fresh_client: httpx2.Client,
+) -> None:
+    c = fresh_client
+    company = c.get("/company/companies").json()[0]["id"]
+    before = c.get("/service/tickets/count").json()["count"]
+    r = c.post("/service/tickets", json={"summary": "Follow-up", "company": {"id": company},
+                                         "parentTicketId": 999_999})
+    assert r.status_code == 400
+    assert [e["field"] for e in r.json()["errors"]] == ["parentTicketId"]
+    assert "999999" in r.json()["errors"][0]["message"]
+    assert c.get("/service/tickets/count").json()["count"] == before
+
+
 def test_note_bumps_last_updated(fresh: Sandbox, fresh_client: httpx2.Client) -> None:
     c = fresh_client
     ticket = _open_ticket(c)

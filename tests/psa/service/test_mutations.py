@@ -174,6 +174,32 @@ def test_when_the_lookup_fails_too_the_outcome_is_unknown_and_nothing_is_resent(
     assert info.value.token.startswith("dispatch-desk:")
 
 
+def test_a_child_ticket_is_linked_in_the_create_itself(fresh: Sandbox) -> None:
+    parent = open_ticket(fresh, 1)
+    rec = Recorder()
+    child = NewTicket(summary="Follow-up: replace the drive", company_id=COMPANY, board_id=1,
+                      parent_ticket_id=parent["id"])
+    created = service(fresh, lambda svc: svc.create_ticket(child), rec)
+    assert [(s.method, s.path) for s in rec.api()] == [("POST", "/service/tickets")]
+    assert created.parent_ticket_id == parent["id"]
+    assert ticket(fresh, created.id)["parentTicketId"] == parent["id"]
+    assert ticket(fresh, parent["id"])["hasChildTicket"] is True
+
+
+def test_a_missing_parent_refuses_the_create_naming_parent_ticket_id(fresh: Sandbox) -> None:
+    summary = "Follow-up of a ticket that is gone"
+    child = NewTicket(summary=summary, company_id=COMPANY, board_id=1, parent_ticket_id=999_999)
+    with pytest.raises(InvalidObject) as info:
+        service(fresh, lambda svc: svc.create_ticket(child))
+    assert [e.field for e in info.value.field_errors] == ["parentTicketId"]
+    assert summaries(fresh, summary) == []
+
+
+def test_a_parent_id_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="parent_ticket_id"):
+        NewTicket(summary="x", company_id=COMPANY, board_id=1, parent_ticket_id=0)
+
+
 # ---------------------------------------------------------------------------- status
 
 

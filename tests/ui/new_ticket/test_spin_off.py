@@ -8,12 +8,13 @@ from typing import Any
 
 from psa import TicketService
 from psa.form_drafts import FormDraft, FormDraftStore, spin_off_key
-from psa.models import TicketDetail
+from psa.models import NewTicket, TicketDetail, TicketView
 from psa.sandbox import Sandbox
 from tests.psa.intake.conftest import FakeClaude, ok
 from tests.ui.new_ticket.conftest import MakeDialog
 from tests.ui.new_ticket.support import (
     claude_intake,
+    fill_valid,
     open_ticket_with_contact,
     ready,
     service,
@@ -66,11 +67,17 @@ def test_a_spin_off_is_prefilled_from_the_ticket_and_created_as_its_child(
             form.summary.setText("Replace the failing drive")
             created: list[Any] = []
             dialog.ticket_created.connect(created.append)
+            svc.client.stats.reset()
             dialog.submit()
             await wait_for(lambda: bool(created))
             [stored] = with_summary(fresh, "Replace the failing drive")
             assert stored["parentTicketId"] == original_id
+            assert ticket(fresh, original_id)["hasChildTicket"] is True
             assert created[0].parent_ticket_id == original_id
+            # Linked in the create itself: one POST, no attachChildren.
+            posts = {k: n for k, n in svc.client.stats.by_endpoint.items()
+                     if k.startswith("POST")}
+            assert posts == {"POST /service/tickets": 1}
 
     run_async(scenario())
 
@@ -165,5 +172,68 @@ def test_claude_words_the_spin_off_and_the_dialog_says_so(
             assert dialog.form.summary.text() == "Replace the failed RAID drive"
             assert "Claude drafted the wording" in dialog.form.message.text
             assert dialog.form.parent_ticket.text() == str(original_id)
+
+    run_async(scenario())
+
+
+def test_a_spin_off_of_a_ticket_that_is_gone_is_refused_honestly_and_keeps_the_form(
+    fresh: Sandbox, make_dialog: MakeDialog, run_async: Run
+) -> None:
+    gone = 999_999
+
+    async def scenario() -> None:
+        async with service(fresh) as svc:
+            dialog = make_dialog(svc, spin_off=gone)
+            await ready(dialog)
+            assert f"Could not read ticket #{gone}" in dialog.form.message.text
+            await fill_valid(dialog, "Follow-up of a vanished ticket")
+            assert dialog.form.parent_ticket.text() == str(gone)
+            created: list[Any] = []
+            dialog.ticket_created.connect(created.append)
+            dialog.submit()
+            await wait_for(lambda: not dialog.creating and bool(dialog.form.errors()))
+            assert created == [] and dialog.created is None
+            assert with_summary(fresh, "Follow-up of a vanished ticket") == []
+            assert "nothing was created" in dialog.form.message.text
+            assert "parent ticket" in dialog.form.message.text
+            assert str(gone) in dialog.form.errors()["parent"]
+            assert dialog.form.summary.text() == "Follow-up of a vanished ticket"
+            assert dialog.isVisible()
+
+    run_async(scenario())
+
+
+class IgnoresParent:
+    """The real service on a server that drops ``parentTicketId`` from creates."""
+
+    def __init__(self, inner: TicketService) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    async def create_ticket(self, ticket: NewTicket) -> TicketView:
+        return await self._inner.create_ticket(ticket.model_copy(update={"parent_ticket_id": None}))
+
+
+def test_a_server_that_ignores_the_parent_in_the_create_gets_it_linked_afterwards(
+    fresh: Sandbox, make_dialog: MakeDialog, run_async: Run
+) -> None:
+    original_id = open_ticket_with_contact(fresh)
+
+    async def scenario() -> None:
+        async with service(fresh) as svc:
+            dialog = make_dialog(IgnoresParent(svc), spin_off=original_id)
+            await ready(dialog)
+            dialog.form.summary.setText("Linked the old way")
+            created: list[Any] = []
+            dialog.ticket_created.connect(created.append)
+            dialog.submit()
+            await wait_for(lambda: bool(created))
+            [stored] = with_summary(fresh, "Linked the old way")
+            assert stored["parentTicketId"] == original_id
+            assert created[0].parent_ticket_id == original_id
+            assert svc.client.stats.by_endpoint[
+                "POST /service/tickets/{id}/attachChildren"] == 1
 
     run_async(scenario())
