@@ -63,6 +63,10 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     )
     parser.add_argument("--view", metavar="NAME", help="open the saved view called NAME")
     parser.add_argument(
+        "--open-ticket", type=int, metavar="ID",
+        help="show ticket ID in the detail dock (with --screenshot: once all its sections are in)",
+    )
+    parser.add_argument(
         "--theme",
         choices=("system", "light", "dark"),
         default="system",
@@ -149,19 +153,22 @@ def _run(
         sandbox_url=args.sandbox_url,
         link=args.link,
         view=args.view,
+        open_ticket=args.open_ticket,
     )
     desk = Desk(
         runner=runner,
         profile=profile,
         settings=settings,
         book=book,
+        secrets=secrets,
         hook=hook,
         options=options,
         window_factory=window_factory,
         frame=frame,
     )
     job = (
-        ScreenshotJob(runner, args.screenshot, timeout=args.screenshot_timeout)
+        ScreenshotJob(runner, args.screenshot, timeout=args.screenshot_timeout,
+                      open_ticket=args.open_ticket)
         if args.screenshot
         else None
     )

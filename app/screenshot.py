@@ -28,11 +28,15 @@ class ScreenshotError(Exception):
     """Why no screenshot was written (printed for the caller, exit code non-zero)."""
 
 
-async def capture(window: QMainWindow, path: Path, *, timeout: float = FIRST_PAGE_TIMEOUT) -> None:
-    """Size the window, wait for the first page, let it paint, and save ``window.grab()``."""
+async def capture(window: QMainWindow, path: Path, *, timeout: float = FIRST_PAGE_TIMEOUT,
+                  open_ticket: int | None = None) -> None:
+    """Size the window, wait for the first page (and ``open_ticket`` in the detail dock, every
+    section loaded), let it paint, and save ``window.grab()``."""
     window.setWindowState(Qt.WindowState.WindowNoState)  # ignore saved (maximised) geometry
     window.resize(SIZE)
     await _first_page(window, timeout)
+    if open_ticket is not None:
+        await _ticket_loaded(window, open_ticket, timeout)
     window.resize(SIZE)
     for _ in range(SETTLE_TURNS):
         await asyncio.sleep(0.02)
@@ -74,6 +78,18 @@ async def _first_page(window: QMainWindow, timeout: float) -> None:
         raise ScreenshotError(f"No tickets arrived within {timeout:.0f} s.") from None
 
 
+async def _ticket_loaded(window: QMainWindow, ticket_id: int, timeout: float) -> None:
+    dock = getattr(window, "detail_dock", None)
+    if dock is None:
+        raise ScreenshotError("The main window has no ticket detail dock.")
+    try:
+        await asyncio.wait_for(dock.open_and_wait(ticket_id), timeout)
+    except TimeoutError:
+        raise ScreenshotError(f"Ticket #{ticket_id} did not load within {timeout:.0f} s.") from None
+    except Exception as exc:  # ui.detail.detail_dock.DetailLoadError: the reason is its text
+        raise ScreenshotError(f"Ticket #{ticket_id} could not be loaded: {exc}") from None
+
+
 async def _as_future(awaitable: Any) -> None:
     try:
         await awaitable
@@ -86,10 +102,12 @@ async def _as_future(awaitable: Any) -> None:
 class ScreenshotJob:
     """Takes the screenshot of the first session's window, then quits with 0 or 1."""
 
-    def __init__(self, runner: AppRunner, path: Path, *, timeout: float = FIRST_PAGE_TIMEOUT):
+    def __init__(self, runner: AppRunner, path: Path, *, timeout: float = FIRST_PAGE_TIMEOUT,
+                 open_ticket: int | None = None):
         self._runner = runner
         self._path = path
         self._timeout = timeout
+        self._open_ticket = open_ticket
         self.task: asyncio.Task[None] | None = None
 
     def on_session_opened(self, session: Session) -> None:
@@ -106,7 +124,8 @@ class ScreenshotJob:
 
     async def _run(self, window: QMainWindow) -> None:
         try:
-            await capture(window, self._path, timeout=self._timeout)
+            await capture(window, self._path, timeout=self._timeout,
+                          open_ticket=self._open_ticket)
         except (ScreenshotError, TimeoutError) as exc:
             self.fail(str(exc) or "timed out")
             return

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 WindowFactory = Callable[..., QMainWindow]
-"""``(service, settings, *, cache, demo) -> window`` — ui.main_window.MainWindow's signature."""
+"""``(service, settings, *, cache, demo, drafts) -> window`` — ui.main_window.MainWindow's."""
 
 
 def default_window_factory() -> WindowFactory:
@@ -73,6 +73,10 @@ class Session:
     """The in-app demo's throwaway profile (the --demo run's own profile is discarded by main)."""
     window: QMainWindow | None = None
     service: Any = None
+    note_drafts: Any = None
+    """The detail dock's psa.drafts.DraftStore (this connection's note drafts)."""
+    new_tickets: Any = None
+    """The window's ui.new_ticket.launcher.NewTicketLauncher (its dialogs, their drafts)."""
     _stack: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack)
 
     async def open_service(self, transport: httpx2.AsyncBaseTransport | None = None) -> Any:
@@ -86,16 +90,36 @@ class Session:
         return self.service
 
     def close_window(self) -> None:
-        """Close and delete the window; its WidgetTasks cancel its tasks."""
+        """Close the New Ticket dialogs and the window, then delete it; their tasks are cancelled.
+
+        The dialogs are closed first: deleting the window with them would skip their close
+        handlers, which save their drafts (as the dock's does when the window closes).
+        """
+        if self.new_tickets is not None:
+            self.new_tickets.close_all()
         window, self.window = self.window, None
         if window is not None:
             window.close()
             window.deleteLater()
 
     async def close_service(self) -> None:
-        """Close the service and its HTTP client."""
+        """Write every draft still queued, then close the intake engine, service and client."""
+        await self.flush_drafts()
+        launcher, self.new_tickets = self.new_tickets, None
+        if launcher is not None:
+            try:
+                await launcher.intake.aclose()
+            except Exception:
+                log.exception("Closing the Claude client failed")
         self.service = None
         await self._stack.aclose()
+
+    async def flush_drafts(self) -> None:
+        """Wait until the note and new-ticket drafts saved so far are on disk."""
+        if self.new_tickets is not None:
+            await self.new_tickets.flush()
+        if self.note_drafts is not None:
+            await self.note_drafts.flush()
 
     async def stop_sandbox(self) -> None:
         """Stop the demo's sandbox child and drop an in-app demo's temp profile."""

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, QTimer
@@ -15,10 +16,12 @@ from PySide6.QtWidgets import QMainWindow
 from app.connections import ConnectionBook
 from app.demo import DemoKey, DemoSandbox, demo_credentials
 from app.errors import ErrorHook
+from app.new_tickets import ClaudeAccess, install_new_tickets
 from app.probe import probe_connection
 from app.product import APP_NAME, PRODUCT_CLIENT_ID
 from app.profile import Profile, temporary_profile
 from app.runner import AppRunner, Phase
+from app.secrets import SecretStore
 from app.session import Session, WindowFactory, default_window_factory, gated_transport
 from app.settings import SavedConnection, open_settings
 from app.window_glue import QuitOnClose, await_paint, file_menu_of, first_action
@@ -47,6 +50,8 @@ class DeskOptions:
     """A ``dispatch-desk://tickets?…`` link to open in the first window."""
     view: str | None = None
     """``--view NAME``: the saved view to open in the first window."""
+    open_ticket: int | None = None
+    """``--open-ticket ID``: the ticket the first window's detail dock shows."""
 
 
 class Desk(QObject):
@@ -59,6 +64,7 @@ class Desk(QObject):
         profile: Profile,
         settings: QSettings,
         book: ConnectionBook,
+        secrets: SecretStore,
         hook: ErrorHook,
         options: DeskOptions,
         window_factory: WindowFactory | None = None,
@@ -70,6 +76,8 @@ class Desk(QObject):
         self._settings = settings
         self._book = book
         self._hook = hook
+        # Quick Create's Claude key lives beside the connections' keys (the demo: in memory).
+        self._claude = ClaudeAccess(secrets, settings, hook.scrubber)
         self._options = options
         self._window_factory = window_factory  # None: the real one, imported when needed
         self.notice = ErrorNotice()
@@ -148,6 +156,7 @@ class Desk(QObject):
                 self.session.close_window()
 
         async def close_http() -> None:
+            # The session writes the drafts the closed windows and dialogs left queued first.
             if self.session is not None:
                 await self.session.close_service()
 
@@ -211,11 +220,15 @@ class Desk(QObject):
         self.session = session
         await session.open_service(transport)
         factory = self._window_factory or default_window_factory()
+        session.note_drafts = self._drafts_for(session)
         window = factory(
-            session.service, session.settings, cache=self._cache_for(session), demo=session.demo
+            session.service, session.settings, cache=self._cache_for(session),
+            demo=session.demo, drafts=session.note_drafts,
         )
         session.window = window
         self._decorate(window, session)
+        install_new_tickets(window, session, drafts_dir=self._drafts_dir(session),
+                            claude=self._claude, spawn=self._spawn)
         if self._frame is not None:
             self._frame.place(window)
         window.show()
@@ -230,10 +243,25 @@ class Desk(QObject):
         # Only the first window: a later connection switch must not re-apply the link.
         link, view = self._options.link, self._options.view
         self._options.link = self._options.view = None
+        ticket, self._options.open_ticket = self._options.open_ticket, None
+        dock = getattr(window, "detail_dock", None)
+        if ticket is not None and dock is not None:
+            dock.show_ticket(ticket)
         if link and hasattr(window, "open_link"):
             window.open_link(link)
         elif view and hasattr(window, "open_view"):
             window.open_view(view)
+
+    def _drafts_dir(self, session: Session) -> Path:
+        base = session.temp_profile or self._profile
+        # Ticket and company ids are per site: one folder of drafts per connection.
+        name = "demo" if session.demo else (session.connection_key or "default")
+        return base.drafts_dir / name
+
+    def _drafts_for(self, session: Session) -> Any:
+        from psa.drafts import DraftStore
+
+        return DraftStore(self._drafts_dir(session))
 
     def _cache_for(self, session: Session) -> Any:
         from psa.list_cache import ListCache
@@ -375,7 +403,7 @@ class Desk(QObject):
         if not task.cancelled() and task.exception() is not None:
             exc = task.exception()
             task.get_loop().call_exception_handler(
-                {"message": "Error while switching connection", "exception": exc, "task": task}
+                {"message": "Error in a background task", "exception": exc, "task": task}
             )
 
 

@@ -4,30 +4,51 @@ from __future__ import annotations
 
 import gc
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QWidget
 from typing_extensions import override
 
+from psa.drafts import DraftStore
 from psa.list_cache import ListCache
+from ui.detail.backend import DetailBackend
+from ui.detail.binding import attach_detail_dock, reveal_ticket
+from ui.detail.detail_dock import PREFERRED_WIDTH
 from ui.tickets.backend import TicketsBackend
 from ui.tickets.shortcut_sheet import ShortcutSheet
 from ui.tickets.tickets_page import TicketsPage
 from ui.tickets.view_link import LinkError, build_link, parse_link
+
+if TYPE_CHECKING:
+    from psa.models import TicketView
+    from ui.new_ticket.launcher import NewTicketLauncher
 
 GEOMETRY_KEY = "main/geometry"
 STATE_KEY = "main/state"
 REFRESH_CHOICES = ((0, "Off"), (30, "Every 30 seconds"), (60, "Every minute"),
                    (120, "Every 2 minutes"), (300, "Every 5 minutes"))
 
+CREATED_MESSAGE_MS = 10_000
+
+
+class WindowBackend(TicketsBackend, DetailBackend, Protocol):
+    """The service calls of the list and the detail dock (psa.TicketService satisfies it)."""
+
 
 class MainWindow(QMainWindow):
     """The main window. `first_page_loaded` fires once the first rows are in and painted.
 
-    `file_menu` is left for the app to fill (connections, exit); the right dock area is kept
-    free for the ticket detail dock, which listens to `ticket_activated`.
+    `file_menu` is left for the app to fill (connections, New ticket, exit). The ticket detail
+    dock (`detail_dock`) sits in the right dock area and follows the list's selection.
     """
 
     first_page_loaded = Signal()
@@ -37,11 +58,12 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        service: TicketsBackend,
+        service: WindowBackend,
         settings: QSettings,
         *,
         cache: ListCache | None = None,
         demo: bool = False,
+        drafts: DraftStore | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -50,9 +72,14 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self._first_done = False
         self._painted_wait = False
+        self._select_after_refresh: int | None = None
+        self._size_dock_on_show = False
+        self.new_ticket_action: QAction | None = None
         self.page = TicketsPage(service, settings, cache=cache, parent=self)
         self.setCentralWidget(self.page)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.page.toolbar)
+        # Before _restore_geometry(): restoreState() then puts the dock where the user left it.
+        self.detail_dock = attach_detail_dock(self, self.page, service, drafts=drafts)
         self._sheet: ShortcutSheet | None = None
         self._build_status_bar()
         self._build_menus()
@@ -100,6 +127,7 @@ class MainWindow(QMainWindow):
             group.addAction(action)
         columns = view.addMenu("&Columns")
         columns.aboutToShow.connect(lambda: self._fill_columns_menu(columns))
+        view.addAction(self.detail_dock.toggleViewAction())  # shows/hides the "Ticket" dock
         view.addSeparator()
         shortcuts = self._action(view, "Keyboard &shortcuts", self.show_shortcuts,
                                  QKeySequence("?"))
@@ -163,8 +191,16 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1440, 900)
         state = self._settings.value(STATE_KEY)
-        if state:
-            self.restoreState(state)
+        if not (state and self.restoreState(state)):
+            # First run: the dock's width is only honoured once the window is laid out.
+            self._size_dock_on_show = True
+
+    @override
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._size_dock_on_show:
+            self._size_dock_on_show = False
+            self.resizeDocks([self.detail_dock], [PREFERRED_WIDTH], Qt.Orientation.Horizontal)
 
     # -- commands -----------------------------------------------------------------------------
     def copy_link(self) -> None:
@@ -194,6 +230,51 @@ class MainWindow(QMainWindow):
                 return True
         self.statusBar().showMessage(f"No saved view is called {name!r}.", 10000)
         return False
+
+    def install_new_ticket(self, launcher: NewTicketLauncher) -> None:
+        """File > New ticket… (Ctrl+N) and the dock's Spin off open ``launcher``'s dialogs; a
+        created ticket is shown in the dock and selected in the list once the list has it."""
+        action = QAction("&New ticket…", self)
+        action.setObjectName("newTicketAction")
+        action.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
+        action.triggered.connect(lambda: launcher.open_new(self))
+        actions = self.file_menu.actions()
+        if actions:
+            self.file_menu.insertAction(actions[0], action)
+            self.file_menu.insertSeparator(actions[0])
+        else:
+            self.file_menu.addAction(action)
+        self.addAction(action)  # Ctrl+N works while the menu bar is hidden
+        self.new_ticket_action = action
+        launcher.ticket_created.connect(self._on_launcher_ticket_created)
+        launcher.open_link_requested.connect(self.open_link)
+        self.detail_dock.spin_off_requested.connect(
+            lambda ticket_id: launcher.open_spin_off(ticket_id, self))
+        self.page.controller.rows_applied.connect(self._select_created_ticket)
+
+    def _on_launcher_ticket_created(self, ticket: TicketView) -> None:
+        self.statusBar().showMessage(f"Ticket #{ticket.id} created.", CREATED_MESSAGE_MS)
+        if ticket.parent_ticket_id is not None:
+            # The parent's cached "Related" section no longer lists all its children.
+            self.detail_dock.cache.invalidate(ticket.parent_ticket_id)
+        reveal_ticket(self.detail_dock, ticket.id, ticket)
+        self._select_after_refresh = ticket.id
+        self.page.controller.refresh()
+
+    def _select_created_ticket(self) -> None:
+        # One try, on the refresh the creation started: a ticket outside the current filters
+        # must not grab the selection when the dispatcher later changes them.
+        ticket_id, self._select_after_refresh = self._select_after_refresh, None
+        if ticket_id is None:
+            return
+        row = self.page.model.row_of(ticket_id)
+        if row is None:
+            self.statusBar().showMessage(
+                f"Ticket #{ticket_id} created; the current filters do not show it.",
+                CREATED_MESSAGE_MS)
+            return
+        self.page.table.select_row(row)
+        self.page.table.scrollTo(self.page.model.index(row, 0))
 
     def show_shortcuts(self) -> None:
         """`?`: the shortcut sheet, non-modal."""

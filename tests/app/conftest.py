@@ -16,6 +16,11 @@ from tests.ui.qt_harness import (
     run_async,
     settings,
 )
+from ui.pyside_refcount_fix import keep_singletons_alive
+
+# PySide6 6.12 on Python 3.11 drops a reference to None/True on every void call and emit; the
+# suite makes enough of them to abort the interpreter (see the module).
+keep_singletons_alive()
 
 __all__ = ["collect_qt_garbage", "loop_errors", "qloop", "run_async", "settings"]
 

@@ -37,6 +37,7 @@ class FakeWindow(QMainWindow):
         *,
         cache: Any = None,
         demo: bool = False,
+        drafts: Any = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -70,6 +71,7 @@ def make_desk(
         profile=profile,
         settings=settings,
         book=book,
+        secrets=secrets,
         hook=ErrorHook(Scrubber()),
         options=DeskOptions(**options),
         window_factory=FakeWindow,

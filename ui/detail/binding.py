@@ -66,11 +66,7 @@ class DetailDockBinding(QObject):
                 self._dock.list_row_changed(row)
 
     def _on_page_ticket_activated(self, ticket_id: int) -> None:
-        dock = self._dock
-        if dock.isHidden():
-            dock.show()
-        dock.show_ticket(ticket_id, self._row(ticket_id))
-        dock.raise_()
+        reveal_ticket(self._dock, ticket_id, self._row(ticket_id))
 
     def _on_dock_ticket_updated(self, row: Any) -> None:
         if isinstance(row, TicketRow) and self._page.model.update_row(row):
@@ -79,6 +75,14 @@ class DetailDockBinding(QObject):
 
     def _on_dock_ticket_reverted(self, _row: Any, reason: str) -> None:
         self._window.statusBar().showMessage(reason, REVERT_MESSAGE_MS)
+
+
+def reveal_ticket(dock: DetailDock, ticket_id: int, row: TicketRow | None = None) -> None:
+    """Show ``ticket_id`` in the dock, opening the dock if closed, even when it is pinned."""
+    if dock.isHidden():
+        dock.show()
+    dock.show_ticket(ticket_id, row)
+    dock.raise_()
 
 
 def attach_detail_dock(

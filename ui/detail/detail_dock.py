@@ -68,6 +68,7 @@ class DetailDock(QDockWidget):
     sections_loaded = Signal(int)            # all sections but configuration records
     all_sections_loaded = Signal(int)        # ... and those, and the board's statuses
     load_failed = Signal(int, str)
+    spin_off_requested = Signal(int)         # a new ticket from this one, as its child
 
     def __init__(self, service: DetailBackend, *, drafts: DraftStore,
                  parent: QWidget | None = None, cache: DetailCache | None = None,
@@ -141,6 +142,8 @@ class DetailDock(QDockWidget):
         self.refresh_action = action("Refresh", "Reload this ticket", self.refresh)
         self.open_action = action("Open in ConnectWise", "Open the ticket's page in your browser",
                                   self.open_in_connectwise)
+        self.spin_off_action = action("Spin off", "New ticket pre-filled from this one and "
+                                      "linked as its child", self.spin_off, ["Ctrl+Shift+N"])
         self.copy_menu = QMenu(parent)
         self.copy_number_action = self.copy_menu.addAction("Copy ticket number")
         self.copy_number_action.triggered.connect(self.copy_number)
@@ -291,6 +294,11 @@ class DetailDock(QDockWidget):
         if url:
             QGuiApplication.clipboard().setText(url)
 
+    def spin_off(self) -> None:
+        """Ask for a new ticket drafted from the one shown (the app opens the dialog)."""
+        if self.ticket_id is not None:
+            self.spin_off_requested.emit(self.ticket_id)
+
     async def open_and_wait(self, ticket_id: int) -> None:
         """Show a ticket and return once every section is loaded (``--open-ticket``)."""
         loop = asyncio.get_running_loop()
@@ -331,6 +339,7 @@ class DetailDock(QDockWidget):
         self.open_action.setEnabled(has_url)
         self.copy_link_action.setEnabled(has_url)
         self.copy_number_action.setEnabled(has_ticket)
+        self.spin_off_action.setEnabled(has_ticket)
         self.copy_button.setEnabled(has_ticket)
 
     def _on_panel_sections_loaded(self, ticket_id: int) -> None:
