@@ -6,7 +6,7 @@ import gc
 import time
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -273,8 +273,14 @@ class MainWindow(QMainWindow):
                 f"Ticket #{ticket_id} created; the current filters do not show it.",
                 CREATED_MESSAGE_MS)
             return
-        self.page.table.select_row(row)
-        self.page.table.scrollTo(self.page.model.index(row, 0))
+        # Explicitly this row alone: select_row() follows the keyboard's modifiers, and Ctrl may
+        # still be held from the Ctrl+Enter that created the ticket (Ctrl adds to a selection).
+        table = self.page.table
+        index = self.page.model.index(row, max(table.currentIndex().column(), 0))
+        flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                 | QItemSelectionModel.SelectionFlag.Rows)
+        table.selectionModel().setCurrentIndex(index, flags)
+        table.scrollTo(index)
 
     def show_shortcuts(self) -> None:
         """`?`: the shortcut sheet, non-modal."""

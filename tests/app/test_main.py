@@ -6,11 +6,11 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QApplication
 
 import app.profile
@@ -20,6 +20,7 @@ from app.profile import temporary_profile as real_temporary_profile
 from app.secrets import InMemoryStore, KeyringStore
 from app.settings import ConnectionSettings, SavedConnection, open_settings
 from ui.connection.connection_dialog import ConnectionDialog
+from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.usefixtures("collect_qt_garbage")
 
@@ -72,6 +73,51 @@ def test_demo_screenshot_writes_a_1440x900_png_and_exits_0(
     assert list(temp.iterdir()) == []  # the throwaway profile is gone
     config_home = Path(os.environ["XDG_CONFIG_HOME"])
     assert not (config_home / "Dispatch Desk").exists()  # the real profile was never created
+
+
+class CapturedWindow(MainWindow):
+    """The real main window, noting what its detail dock shows when the screenshot is taken."""
+
+    at_grab: ClassVar[list[dict[str, Any]]] = []
+
+    def grab(self, *args: Any) -> QPixmap:
+        dock = self.detail_dock
+        CapturedWindow.at_grab.append({
+            "ticket": dock.ticket_id, "complete": dock.panel.complete,
+            "visible": dock.isVisible(), "width": dock.width(),
+            "summary": dock.panel.header.summary.text(),
+        })
+        return super().grab(*args)
+
+
+def test_open_ticket_screenshot_shows_the_ticket_with_every_section_loaded(
+    qapp: QApplication, tmp_path: Path, sandbox: Any
+) -> None:
+    with sandbox.store.lock:
+        ticket = next(dict(t) for t in sandbox.store.records("tickets")
+                      if not t.get("closedFlag") and t.get("contact"))
+    CapturedWindow.at_grab.clear()
+    png = tmp_path / "ticket.png"
+    argv = ["--demo", "--sandbox-url", sandbox.url, "--open-ticket", str(ticket["id"]),
+            "--screenshot", str(png)]
+    assert main(argv, window_factory=CapturedWindow) == 0
+    [state] = CapturedWindow.at_grab
+    assert state == {"ticket": ticket["id"], "complete": True, "visible": True,
+                     "width": state["width"], "summary": ticket["summary"]}
+    assert state["width"] >= 380  # the dock's minimum: header pairs and tabs side by side
+    image = QImage(str(png))
+    assert (image.width(), image.height()) == (1440, 900)
+
+
+def test_open_ticket_screenshot_of_a_missing_ticket_fails_with_the_reason(
+    qapp: QApplication, tmp_path: Path, sandbox: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    png = tmp_path / "ticket.png"
+    argv = ["--demo", "--sandbox-url", sandbox.url, "--open-ticket", "999",
+            "--screenshot", str(png), "--screenshot-timeout", "10"]
+    assert main(argv) != 0
+    assert not png.exists()
+    assert "Ticket #999" in capsys.readouterr().err
 
 
 def test_screenshot_fails_with_a_message_when_tickets_are_forbidden(

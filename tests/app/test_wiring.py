@@ -10,17 +10,23 @@ from typing import Any
 import pytest
 import shiboken6
 from PySide6.QtCore import QSettings, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
+from app.claude import CLAUDE_ACCOUNT, claude_model
 from app.connections import ConnectionBook
 from app.errors import ErrorHook, Scrubber
 from app.profile import Profile
 from app.runner import AppRunner
 from app.secrets import InMemoryStore
 from app.settings import ConnectionSettings, SavedConnection, open_settings
+from app.window_glue import file_menu_of
 from app.wiring import Desk, DeskOptions
+from psa.drafts import DraftStore
+from psa.form_drafts import NEW_TICKET_KEY, FormDraftStore
 from tests.ui.qt_harness import wait_for
 from ui.connection.connection_menu import ConnectionMenu
+from ui.new_ticket.claude_settings_dialog import ClaudeSettingsDialog
 
 GUID = "5f6e1b2a-7c3d-4e8f-9a0b-1c2d3e4f5a6b"
 
@@ -60,7 +66,8 @@ def saved(site: str, public: str = "sandbox-public") -> SavedConnection:
 
 
 def make_desk(
-    qapp: QApplication, profile: Profile, secrets: InMemoryStore, **options: Any
+    qapp: QApplication, profile: Profile, secrets: InMemoryStore, *,
+    window_factory: Any = FakeWindow, **options: Any
 ) -> tuple[Desk, ConnectionBook, AppRunner]:
     qapp.setQuitOnLastWindowClosed(False)
     settings = open_settings(profile.settings_path)
@@ -74,7 +81,7 @@ def make_desk(
         secrets=secrets,
         hook=ErrorHook(Scrubber()),
         options=DeskOptions(**options),
-        window_factory=FakeWindow,
+        window_factory=window_factory,
     )
     return desk, book, runner
 
@@ -234,3 +241,116 @@ def test_a_saved_connection_that_cannot_open_brings_back_the_dialog(
         await runner.shutdown.run()
 
     run_async(scenario())
+
+
+def real_window_desk(
+    qapp: QApplication, profile: Profile, secrets: InMemoryStore, site: str
+) -> tuple[Desk, SavedConnection, AppRunner]:
+    """A Desk on a saved connection with the real main window (None: the app's own)."""
+    connection = saved(site)
+    ConnectionSettings(open_settings(profile.settings_path)).save(connection)
+    secrets.secrets[connection.account] = "sandbox-private"
+    desk, _book, runner = make_desk(qapp, profile, secrets, window_factory=None)
+    return desk, connection, runner
+
+
+def file_menu_texts(window: QMainWindow) -> list[str]:
+    return [a.text().replace("&", "") for a in file_menu_of(window).actions() if a.text()]
+
+
+def test_new_ticket_and_claude_settings_are_in_the_file_menu_and_the_key_is_kept_in_secrets(
+    qapp: QApplication,
+    profile: Profile,
+    secrets: InMemoryStore,
+    sandbox: Any,
+    run_async: Callable[..., Any],
+) -> None:
+    desk, _connection, runner = real_window_desk(qapp, profile, secrets, sandbox.url)
+
+    async def scenario() -> None:
+        await desk.start()
+        session = desk.session
+        assert session is not None and session.window is not None
+        window = session.window
+        texts = file_menu_texts(window)
+        assert texts[0] == "New ticket…"
+        assert texts[-2:] == ["Claude for Quick Create…", "Exit"]
+        launcher = session.new_tickets
+        assert launcher is not None and not launcher.intake.claude_available
+        action = window.findChild(QAction, "claudeSettingsAction")
+        assert action is not None
+        action.trigger()
+        await wait_for(lambda: window.findChild(ClaudeSettingsDialog) is not None)
+        dialog = window.findChild(ClaudeSettingsDialog)
+        assert dialog is not None and dialog.isVisible()
+        dialog.key.setText("sk-ant-test-key")
+        dialog.model.setText("claude-sonnet-5")
+        dialog.submit()
+        await wait_for(lambda: launcher.intake.claude_available)
+        assert claude_model(desk._settings) == "claude-sonnet-5"
+        await runner.shutdown.run()
+
+    run_async(scenario())
+    assert secrets.secrets[CLAUDE_ACCOUNT] == "sk-ant-test-key"
+    assert "sk-ant-test-key" not in profile.settings_path.read_text(encoding="utf-8")
+
+
+def test_the_demo_has_new_ticket_but_no_claude_settings_and_reads_no_claude_key(
+    qapp: QApplication,
+    profile: Profile,
+    secrets: InMemoryStore,
+    sandbox: Any,
+    run_async: Callable[..., Any],
+) -> None:
+    secrets.secrets[CLAUDE_ACCOUNT] = "sk-ant-not-for-the-demo"
+    desk, _book, runner = make_desk(qapp, profile, secrets, window_factory=None,
+                                    demo=True, sandbox_url=sandbox.url)
+
+    async def scenario() -> None:
+        await desk.start()
+        session = desk.session
+        assert session is not None and session.demo and session.window is not None
+        texts = file_menu_texts(session.window)
+        assert "New ticket…" in texts
+        assert not any("Claude" in text for text in texts)
+        await asyncio.sleep(0.05)
+        assert session.new_tickets is not None
+        assert not session.new_tickets.intake.claude_available
+        await runner.shutdown.run()
+
+    run_async(scenario())
+
+
+def test_shutdown_writes_the_note_and_new_ticket_drafts_into_the_connections_folder(
+    qapp: QApplication,
+    profile: Profile,
+    secrets: InMemoryStore,
+    sandbox: Any,
+    run_async: Callable[..., Any],
+) -> None:
+    desk, connection, runner = real_window_desk(qapp, profile, secrets, sandbox.url)
+    with sandbox.store.lock:
+        ticket_id = next(t["id"] for t in sandbox.store.records("tickets")
+                         if not t.get("closedFlag"))
+
+    async def scenario() -> None:
+        await desk.start()
+        session = desk.session
+        assert session is not None and session.new_tickets is not None
+        window: Any = session.window
+        dock = window.detail_dock
+        dock.show_ticket(ticket_id)
+        await wait_for(lambda: dock.panel.complete)
+        dock.panel.editor.text.setPlainText("Called the customer, no answer")
+        window.new_ticket_action.trigger()
+        dialog = session.new_tickets.dialogs[NEW_TICKET_KEY]
+        await wait_for(lambda: dialog.pending() == 0)
+        dialog.form.summary.setText("Wi-Fi drops in the warehouse")
+        await runner.shutdown.run()  # at once: neither draft's own save timer has fired
+
+    run_async(scenario())
+    folder = profile.drafts_dir / connection.key
+    note = DraftStore(folder).path_for(ticket_id)
+    assert note is not None and "Called the customer" in note.read_text(encoding="utf-8")
+    new_ticket = FormDraftStore(folder).path_for(NEW_TICKET_KEY)
+    assert "Wi-Fi drops in the warehouse" in new_ticket.read_text(encoding="utf-8")
