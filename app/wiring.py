@@ -244,9 +244,8 @@ class Desk(QObject):
         link, view = self._options.link, self._options.view
         self._options.link = self._options.view = None
         ticket, self._options.open_ticket = self._options.open_ticket, None
-        dock = getattr(window, "detail_dock", None)
-        if ticket is not None and dock is not None:
-            dock.show_ticket(ticket)
+        if ticket is not None and hasattr(window, "open_ticket"):
+            window.open_ticket(ticket)
         if link and hasattr(window, "open_link"):
             window.open_link(link)
         elif view and hasattr(window, "open_view"):

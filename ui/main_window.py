@@ -29,7 +29,7 @@ from ui.tickets.tickets_page import TicketsPage
 from ui.tickets.view_link import LinkError, build_link, parse_link
 
 if TYPE_CHECKING:
-    from psa.models import TicketView
+    from psa.models import TicketRow, TicketView
     from ui.new_ticket.launcher import NewTicketLauncher
 
 GEOMETRY_KEY = "main/geometry"
@@ -72,7 +72,8 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self._first_done = False
         self._painted_wait = False
-        self._select_after_refresh: int | None = None
+        self._select_when_listed: tuple[int, str] | None = None
+        """A ticket to select once fresh rows arrive, and what to say if they lack it."""
         self._size_dock_on_show = False
         self.new_ticket_action: QAction | None = None
         self.page = TicketsPage(service, settings, cache=cache, parent=self)
@@ -250,7 +251,6 @@ class MainWindow(QMainWindow):
         launcher.open_link_requested.connect(self.open_link)
         self.detail_dock.spin_off_requested.connect(
             lambda ticket_id: launcher.open_spin_off(ticket_id, self))
-        self.page.controller.rows_applied.connect(self._select_created_ticket)
 
     def _on_launcher_ticket_created(self, ticket: TicketView) -> None:
         self.statusBar().showMessage(f"Ticket #{ticket.id} created.", CREATED_MESSAGE_MS)
@@ -258,20 +258,32 @@ class MainWindow(QMainWindow):
             # The parent's cached "Related" section no longer lists all its children.
             self.detail_dock.cache.invalidate(ticket.parent_ticket_id)
         reveal_ticket(self.detail_dock, ticket.id, ticket)
-        self._select_after_refresh = ticket.id
+        self._select_when_listed = (
+            ticket.id, f"Ticket #{ticket.id} created; the current filters do not show it.")
         self.page.controller.refresh()
 
-    def _select_created_ticket(self) -> None:
-        # One try, on the refresh the creation started: a ticket outside the current filters
-        # must not grab the selection when the dispatcher later changes them.
-        ticket_id, self._select_after_refresh = self._select_after_refresh, None
-        if ticket_id is None:
+    def open_ticket(self, ticket_id: int) -> None:
+        """Show a ticket in the dock, and select it in the list if the next rows have it."""
+        reveal_ticket(self.detail_dock, ticket_id, self._listed_row(ticket_id))
+        self._select_when_listed = (ticket_id, "")
+        if self.page.model.row_of(ticket_id) is not None:
+            self._select_listed_ticket()
+
+    def _listed_row(self, ticket_id: int) -> TicketRow | None:
+        position = self.page.model.row_of(ticket_id)
+        return self.page.model.row_at(position) if position is not None else None
+
+    def _select_listed_ticket(self) -> None:
+        # One try, on the rows the request brought: a ticket outside the current filters must
+        # not grab the selection when the dispatcher later changes them.
+        pending, self._select_when_listed = self._select_when_listed, None
+        if pending is None:
             return
+        ticket_id, missing = pending
         row = self.page.model.row_of(ticket_id)
         if row is None:
-            self.statusBar().showMessage(
-                f"Ticket #{ticket_id} created; the current filters do not show it.",
-                CREATED_MESSAGE_MS)
+            if missing:
+                self.statusBar().showMessage(missing, CREATED_MESSAGE_MS)
             return
         # Explicitly this row alone: select_row() follows the keyboard's modifiers, and Ctrl may
         # still be held from the Ctrl+Enter that created the ticket (Ctrl adds to a selection).
@@ -322,6 +334,7 @@ class MainWindow(QMainWindow):
         if not self.page.controller.showing_cached:
             self.cached_label.hide()
         self.range_label.setText(self.range_text())
+        self._select_listed_ticket()
 
     def _on_controller_problem(self, problem: Any) -> None:
         if not self._first_done:

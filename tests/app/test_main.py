@@ -86,6 +86,7 @@ class CapturedWindow(MainWindow):
             "ticket": dock.ticket_id, "complete": dock.panel.complete,
             "visible": dock.isVisible(), "width": dock.width(),
             "summary": dock.panel.header.summary.text(),
+            "selected": self.page.table.current_ticket_id(),
         })
         return super().grab(*args)
 
@@ -93,9 +94,9 @@ class CapturedWindow(MainWindow):
 def test_open_ticket_screenshot_shows_the_ticket_with_every_section_loaded(
     qapp: QApplication, tmp_path: Path, sandbox: Any
 ) -> None:
-    with sandbox.store.lock:
-        ticket = next(dict(t) for t in sandbox.store.records("tickets")
-                      if not t.get("closedFlag") and t.get("contact"))
+    with sandbox.store.lock:  # the newest open ticket: on the list's first page
+        ticket = max((dict(t) for t in sandbox.store.records("tickets")
+                      if not t.get("closedFlag") and t.get("contact")), key=lambda t: t["id"])
     CapturedWindow.at_grab.clear()
     png = tmp_path / "ticket.png"
     argv = ["--demo", "--sandbox-url", sandbox.url, "--open-ticket", str(ticket["id"]),
@@ -103,7 +104,8 @@ def test_open_ticket_screenshot_shows_the_ticket_with_every_section_loaded(
     assert main(argv, window_factory=CapturedWindow) == 0
     [state] = CapturedWindow.at_grab
     assert state == {"ticket": ticket["id"], "complete": True, "visible": True,
-                     "width": state["width"], "summary": ticket["summary"]}
+                     "width": state["width"], "summary": ticket["summary"],
+                     "selected": ticket["id"]}  # the list shows which ticket the dock holds
     assert state["width"] >= 380  # the dock's minimum: header pairs and tabs side by side
     image = QImage(str(png))
     assert (image.width(), image.height()) == (1440, 900)
