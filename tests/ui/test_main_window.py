@@ -18,6 +18,7 @@ from psa.list_cache import ListCache
 from psa.sandbox import Sandbox
 from tests.ui.qt_harness import BENIGN_QT_WARNINGS, wait_for
 from tests.ui.tickets.conftest import Recording, sandbox, service_for
+from ui.detail.detail_dock import PREFERRED_WIDTH
 from ui.main_window import MainWindow
 from ui.pyside_refcount_fix import keep_singletons_alive
 from ui.tickets import tickets_controller
@@ -512,5 +513,30 @@ def test_connection_loss_banner_retries_and_clears_itself(
             backend.fail_with = None
             await wait_for(lambda: not banner.isVisible())
             assert "Connected again" in window.statusBar().currentMessage()
+
+    run_async(scenario())
+
+
+def test_the_ticket_dock_starts_at_its_preferred_width_keeps_the_users_and_toggles_from_view(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any]
+) -> None:
+    async def scenario() -> None:
+        async with open_window(sandbox, settings) as (window, _backend):
+            await first_rows(window)
+            dock = window.detail_dock
+            assert dock.isVisible() and dock.width() == PREFERRED_WIDTH
+            # Within the offscreen screen (800×600), which restoreGeometry() clamps to.
+            window.resize(790, 580)
+            window.resizeDocks([dock], [400], Qt.Orientation.Horizontal)
+            await wait_for(lambda: dock.width() == 400)
+            view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+            toggle = next(a for a in view.actions() if a.text() == "Ticket")
+            toggle.trigger()
+            assert dock.isHidden()
+            toggle.trigger()
+            assert dock.isVisible()
+        async with open_window(sandbox, settings) as (window, _backend):
+            await first_rows(window)
+            assert window.detail_dock.width() == 400  # restored, not reset to the first-run width
 
     run_async(scenario())
