@@ -60,6 +60,7 @@ if TYPE_CHECKING:
         TicketPage,
         TicketRow,
         TicketView,
+        TypeOption,
     )
     from psa.service import TicketService, open_service
 
@@ -101,6 +102,7 @@ __all__ = [
     "TicketService",
     "TicketView",
     "Timeout",
+    "TypeOption",
     "Unreachable",
     "open_service",
 ]

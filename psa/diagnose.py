@@ -104,6 +104,8 @@ def _ticket_probes(ticket_id: int, board_id: int) -> list[Probe]:
               not_found_ok=True),
         Probe("System", "Table Setup (Inquire)", "GET /service/boards/{id}/statuses",
               _list(f"/service/boards/{board_id}/statuses"), not_found_ok=True),
+        Probe("System", "Table Setup (Inquire)", "GET /service/boards/{id}/types",
+              _list(f"/service/boards/{board_id}/types"), not_found_ok=True),
     ]
 
 

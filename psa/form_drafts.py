@@ -58,6 +58,7 @@ class FormDraft(BaseModel):
     status_id: int | None = None
     priority_id: int | None = None
     type_id: int | None = None
+    subtype_id: int | None = None
     assignee_id: int | None = None
     assignee_name: str = ""
     parent_ticket_id: int | None = None

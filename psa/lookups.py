@@ -1,9 +1,10 @@
-"""Lookups for pickers and filters: boards, statuses, priorities, companies, contacts, members.
+"""Lookups for pickers and filters: boards, statuses, types, priorities, companies, contacts,
+members.
 
 Reference data is cached per service and refreshed on request (``refresh=True``). Missing
-security-role permissions degrade instead of failing: members, statuses and priorities give an
-empty list (priorities: those seen on tickets) and boards the boards seen on tickets, each with a
-``PermissionWarning`` recorded on the service.
+security-role permissions degrade instead of failing: members, statuses, a board's types and
+subtypes, and priorities give an empty list (priorities: those seen on tickets) and boards the
+boards seen on tickets, each with a ``PermissionWarning`` recorded on the service.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from typing import Any
 
 from psa.connectwise.conditions import Cond, F, TextSearch, all_of, text_search
 from psa.context import ServiceContext, SingleFlight
-from psa.models import BoardStatusOption, Option, StatusOption
+from psa.models import BoardStatusOption, Option, StatusOption, TypeOption
 
 BOARD_FIELDS = ("id", "name", "inactiveFlag")
 STATUS_FIELDS = (
     "id", "name", "board/id", "closedStatus", "inactive", "escalationStatus", "sortOrder",
 )
+TYPE_FIELDS = ("id", "name", "board/id", "inactiveFlag", "defaultFlag", "category")
+SUBTYPE_FIELDS = ("id", "name", "board/id", "inactiveFlag", "typeAssociationIds")
 PRIORITY_FIELDS = ("id", "name", "color", "sortOrder", "level")
 COMPANY_FIELDS = ("id", "identifier", "name")
 CONTACT_FIELDS = ("id", "firstName", "lastName", "company/id", "company/name", "inactiveFlag")
@@ -60,6 +63,21 @@ def status_option(data: Mapping[str, Any], board_id: int) -> BoardStatusOption:
         closed=data.get("closedStatus") is True, inactive=data.get("inactive") is True,
         escalation=_str(data, "escalationStatus") not in ("", "NoEscalation"),
         sort_order=_int(data, "sortOrder"),
+    )
+
+
+def type_option(data: Mapping[str, Any], board_id: int) -> TypeOption:
+    """A type or subtype record (lenient: a missing ``typeAssociationIds`` means any type)."""
+    board = data.get("board")
+    if isinstance(board, Mapping) and isinstance(board.get("id"), int):
+        board_id = board["id"]
+    raw = data.get("typeAssociationIds")
+    type_ids = (tuple(i for i in raw if isinstance(i, int) and not isinstance(i, bool))
+                if isinstance(raw, list) else None)
+    return TypeOption(
+        id=int(data["id"]), name=_str(data, "name") or f"#{data['id']}", board_id=board_id,
+        inactive=data.get("inactiveFlag") is True, default=data.get("defaultFlag") is True,
+        category=_str(data, "category"), type_ids=type_ids,
     )
 
 
@@ -123,6 +141,29 @@ class Lookups:
 
         value, _ = await self._ctx.degrade(
             "statuses", lambda: self._cache.get(("statuses", board_id), fetch, refresh), _empty
+        )
+        return value
+
+    async def types(self, board_id: int, *, refresh: bool = False) -> tuple[TypeOption, ...]:
+        """A board's ticket types by name (inactive ones flagged); empty (and a warning) on a
+        403. A board with no types gives an empty tuple and no warning."""
+        return await self._classification("types", TYPE_FIELDS, board_id, refresh)
+
+    async def subtypes(self, board_id: int, *, refresh: bool = False
+                       ) -> tuple[TypeOption, ...]:
+        """A board's subtypes by name, each with the types it goes with (``fits``)."""
+        return await self._classification("subtypes", SUBTYPE_FIELDS, board_id, refresh)
+
+    async def _classification(self, kind: str, fields: Sequence[str], board_id: int,
+                              refresh: bool) -> tuple[TypeOption, ...]:
+        async def fetch() -> tuple[TypeOption, ...]:
+            rows = await self._ctx.client.list_all(
+                f"/service/boards/{int(board_id)}/{kind}", fields=fields, order_by="name asc",
+            )
+            return tuple(type_option(r, board_id) for r in rows)
+
+        value, _ = await self._ctx.degrade(
+            "types", lambda: self._cache.get((kind, board_id), fetch, refresh), _empty
         )
         return value
 

@@ -193,6 +193,28 @@ class BoardStatusOption(BaseModel):
     sort_order: int | None = None
 
 
+class TypeOption(BaseModel):
+    """A ticket type or subtype of one board (``/service/boards/{id}/types`` / ``subtypes``)."""
+
+    model_config = _FROZEN
+    id: int
+    name: str
+    board_id: int
+    inactive: bool = False
+    default: bool = False
+    category: str = ""
+    """Types: ``Reactive`` or ``Proactive`` (empty when the server leaves it out)."""
+    type_ids: tuple[int, ...] | None = None
+    """Subtypes: the types it goes with (``typeAssociationIds``); None when the server did not
+    say, which reads as "any type"."""
+
+    def fits(self, type_id: int | None) -> bool:
+        """Whether this subtype may be chosen with ``type_id`` (no type: none fits)."""
+        if type_id is None:
+            return False
+        return self.type_ids is None or type_id in self.type_ids
+
+
 class StatusOption(BaseModel):
     """A status name across boards: the name plus each board's id for it (board_id, status_id)."""
 
@@ -289,6 +311,7 @@ class NewTicket(BaseModel):
     priority_id: int | None = None
     status_id: int | None = None
     type_id: int | None = None
+    subtype_id: int | None = None
     owner_id: int | None = None
     parent_ticket_id: int | None = Field(default=None, gt=0)
     """Makes the new ticket a child of this one in the create itself (``parentTicketId``)."""

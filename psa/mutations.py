@@ -81,7 +81,7 @@ def new_ticket_body(new: NewTicket, token: str) -> dict[str, Any]:
         "externalXRef": token,
     }
     refs = {"contact": new.contact_id, "priority": new.priority_id, "status": new.status_id,
-            "type": new.type_id, "owner": new.owner_id}
+            "type": new.type_id, "subType": new.subtype_id, "owner": new.owner_id}
     body.update({key: {"id": value} for key, value in refs.items() if value is not None})
     if new.parent_ticket_id is not None:
         body["parentTicketId"] = new.parent_ticket_id

@@ -50,6 +50,7 @@ from psa.models import (
     TicketPage,
     TicketRow,
     TicketView,
+    TypeOption,
 )
 from psa.mutations import SETTLE_DELAYS, Mutations
 from psa.resources import ResourceOps
@@ -186,6 +187,13 @@ class TicketService:
 
     async def all_statuses(self, *, refresh: bool = False) -> tuple[StatusOption, ...]:
         return await self.lookups.all_statuses(refresh=refresh)
+
+    async def types(self, board_id: int, *, refresh: bool = False) -> tuple[TypeOption, ...]:
+        return await self.lookups.types(board_id, refresh=refresh)
+
+    async def subtypes(self, board_id: int, *, refresh: bool = False
+                       ) -> tuple[TypeOption, ...]:
+        return await self.lookups.subtypes(board_id, refresh=refresh)
 
     async def priorities(self, *, refresh: bool = False) -> tuple[Option, ...]:
         return await self.lookups.priorities(refresh=refresh)

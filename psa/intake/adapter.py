@@ -1,15 +1,17 @@
 """Build an IntakeCatalog from ConnectWise records, or load one through the ticket service.
 
-Company domains come from the company's website and from its contacts' e-mail addresses
-(free-mail domains excluded); the MSP's own domains from its members' addresses, so a message
-copied to the help desk never matches the MSP itself.
+Each board's ticket types come from the service's ``types`` lookup (cached, and empty with a
+permission warning when the role may not read them), so Quick Create and the Full Form share
+one read per board. Company domains come from the company's website and from its contacts'
+e-mail addresses (free-mail domains excluded); the MSP's own domains from its members'
+addresses, so a message copied to the help desk never matches the MSP itself.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from psa.connectwise.client import ConnectWiseClient
@@ -25,7 +27,7 @@ from psa.intake.catalog import (
     PriorityEntry,
     TypeEntry,
 )
-from psa.service import TicketService
+from psa.models import TypeOption
 
 Record = Mapping[str, Any]
 COMPANY_FIELDS = ("id", "identifier", "name", "website", "deletedFlag")
@@ -33,7 +35,6 @@ CONTACT_FIELDS = ("id", "firstName", "lastName", "company/id", "inactiveFlag",
                   "communicationItems")
 BOARD_FIELDS = ("id", "name", "inactiveFlag")
 PRIORITY_FIELDS = ("id", "name", "sortOrder", "defaultFlag", "level")
-TYPE_FIELDS = ("id", "name", "inactiveFlag")
 MEMBER_FIELDS = ("id", "identifier", "firstName", "lastName", "officeEmail", "inactiveFlag",
                  "licenseClass")
 
@@ -91,9 +92,10 @@ def catalog_from_wire(
     *, companies: Iterable[Record], contacts: Iterable[Record] = (),
     boards: Iterable[Record] = (), priorities: Iterable[Record] = (),
     types: Mapping[int, Sequence[Record]] | None = None, members: Iterable[Record] = (),
-    default_board_id: int | None = None,
+    default_board_id: int | None = None, type_options: Iterable[TypeOption] = (),
 ) -> IntakeCatalog:
-    """A catalog from ConnectWise JSON records (``types`` per board id)."""
+    """A catalog from ConnectWise JSON records (``types`` per board id), plus types already
+    read by the service (``type_options``)."""
     people = [contact_entry(r) for r in contacts]
     staff = [member_entry(r) for r in members]
     own = sorted({domain_of(m.email) for m in staff if "@" in m.email} - FREE_MAIL_DOMAINS)
@@ -127,14 +129,28 @@ def catalog_from_wire(
         boards=tuple(BoardEntry(id=int(r["id"]), name=_str(r, "name"),
                                 inactive=r.get("inactiveFlag") is True) for r in boards),
         priorities=tuple(priority_entries),
-        types=tuple(
+        types=(*(
             TypeEntry(id=int(r["id"]), name=_str(r, "name"), board_id=board_id,
                       inactive=r.get("inactiveFlag") is True)
             for board_id, rows in (types or {}).items() for r in rows
-        ),
+        ), *(TypeEntry(id=t.id, name=t.name, board_id=t.board_id, inactive=t.inactive)
+             for t in type_options)),
         members=tuple(staff), own_domains=tuple(own),
         default_board_id=default_board_id, default_priority_id=default_priority,
     )
+
+
+TypesOf = Callable[[int], Awaitable[Sequence[TypeOption]]]
+
+
+class CatalogSource(Protocol):
+    """What the catalog is read through: the ticket service (or a wrapper of it)."""
+
+    @property
+    def client(self) -> ConnectWiseClient: ...
+
+    async def types(self, board_id: int, *, refresh: bool = False
+                    ) -> Sequence[TypeOption]: ...
 
 
 async def _safe(call: Any) -> list[dict[str, Any]]:
@@ -146,7 +162,15 @@ async def _safe(call: Any) -> list[dict[str, Any]]:
         return []
 
 
-async def load_catalog(client: ConnectWiseClient) -> IntakeCatalog:
+async def _types_of(types_of: TypesOf, board_id: int) -> Sequence[TypeOption]:
+    """A board's types; a board gone meanwhile (404) has none (403 is the lookup's own)."""
+    try:
+        return await types_of(board_id)
+    except NotFound:
+        return ()
+
+
+async def load_catalog(client: ConnectWiseClient, types_of: TypesOf) -> IntakeCatalog:
     """Every lookup intake needs, read concurrently (unreadable lists come back empty)."""
     companies, contacts, boards, priorities, members = await asyncio.gather(
         _safe(client.list_all("/company/companies", fields=COMPANY_FIELDS,
@@ -159,16 +183,14 @@ async def load_catalog(client: ConnectWiseClient) -> IntakeCatalog:
         _safe(client.list_all("/system/members", fields=MEMBER_FIELDS)),
     )
     active = [int(b["id"]) for b in boards if b.get("inactiveFlag") is not True]
-    per_board = await asyncio.gather(*(
-        _safe(client.list_all(f"/service/boards/{board_id}/types", fields=TYPE_FIELDS))
-        for board_id in active
-    ))
+    per_board = await asyncio.gather(*(_types_of(types_of, board_id) for board_id in active))
     return catalog_from_wire(
         companies=companies, contacts=contacts, boards=boards, priorities=priorities,
-        types=dict(zip(active, per_board, strict=True)), members=members,
+        members=members, type_options=(t for types in per_board for t in types),
     )
 
 
-async def catalog_from_service(service: TicketService) -> IntakeCatalog:
-    """The catalog for Quick Create, read through the service's client."""
-    return await load_catalog(service.client)
+async def catalog_from_service(service: CatalogSource) -> IntakeCatalog:
+    """The catalog for Quick Create: lists through the service's client, types through its
+    cached ``types`` lookup."""
+    return await load_catalog(service.client, service.types)

@@ -62,19 +62,21 @@ member records with licence class ``A``) and needs no permission. A missing perm
 ``{"code": "Security", "message": "You do not have security permission to perform this action
 (<Module> > <Permission>: <Inquire|Add|Edit|Delete>).", "errors": null}`` — the wording
 integrators report, plus the module so a tester sees which one. Permissions per endpoint:
-members → System > Member Maintenance; boards, statuses, priorities → System > Table Setup;
-schedule entries → Service Desk > Resource Scheduling; company configurations → Companies >
-Configurations; every ``/service/tickets…`` → Service Desk > Service Tickets, and a ticket's
-``/configurations`` also Companies > Configurations; companies and contacts → Company
-Maintenance and Contacts (all keys have those); system/info and myAccount → none.
+members → System > Member Maintenance; boards, statuses, a board's types/subtypes/items,
+priorities → System > Table Setup; schedule entries → Service Desk > Resource Scheduling;
+company configurations → Companies > Configurations; every ``/service/tickets…`` → Service
+Desk > Service Tickets, and a ticket's ``/configurations`` also Companies > Configurations;
+companies and contacts → Company Maintenance and Contacts (all keys have those); system/info
+and myAccount → none.
 Authentication happens before routing, so an unknown path with bad credentials is 401.
 
 Endpoints (relative to ``/v4_6_release/apis/3.0``)
 =================================================
 GET ``/system/info``, ``/system/myAccount``; GET list, ``/count`` and ``/{id}`` for
 ``/system/members``, ``/company/companies``, ``/company/contacts``, ``/company/configurations``,
-``/service/boards``, ``/service/boards/{id}/statuses``, ``/service/priorities`` and
-``/schedule/entries``; ``/service/tickets`` GET (list) and POST (201); ``/service/tickets/count``;
+``/service/boards``, ``/service/boards/{id}/statuses``, ``/service/boards/{id}/types``,
+``…/subtypes``, ``…/items``, ``/service/priorities`` and ``/schedule/entries``;
+``/service/tickets`` GET (list) and POST (201); ``/service/tickets/count``;
 POST ``/service/tickets/search`` (``{"conditions", "childConditions", "customFieldConditions",
 "orderBy"}`` in the body, keys any case; paging and ``fields`` in the query string; its Link URLs
 are the search URL, to be POSTed again with the same body); GET ``/service/tickets/calculateSla``

@@ -144,6 +144,10 @@ class Board:
     type_refs: dict[int, dict[str, Any]] = field(default_factory=dict)
     subtype_refs: dict[int, dict[str, Any]] = field(default_factory=dict)
     item_refs: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # Full records for /service/boards/{id}/types, /subtypes and /items, in id order.
+    types: list[dict[str, Any]] = field(default_factory=list)
+    subtypes: list[dict[str, Any]] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)
 
     def statuses_named(self, *names: str) -> list[int]:
         return [s["id"] for s in self.statuses if s["name"] in names]
@@ -437,7 +441,42 @@ def _classify(ref: Reference, board: Board, next_id: int) -> int:
                 named("type", template.type), named("subType", template.subtype),
                 named("item", template.item),
             )
+    _classification_records(ref, board)
     return next_id
+
+
+PROACTIVE_TYPES = frozenset({"Maintenance", "Project"})
+RETIRED_TYPE = (191, "Telecom (retired)")
+"""An inactive type on the Help Desk: listed by /types (inactiveFlag), refused by a create."""
+
+
+def _classification_records(ref: Reference, board: Board) -> None:
+    """The records behind a board's type, subtype and item references (BoardType & co.)."""
+    common = {"board": board.ref, "_info": info_stamp(ref.now, 600, "dispatch")}
+    associations: dict[int, set[int]] = {}
+    for type_ref, subtype_ref, _item in board.classification.values():
+        associations.setdefault(subtype_ref["id"], set()).add(type_ref["id"])
+    first = min(board.type_refs, default=None)
+    board.types = [{
+        "id": tid, "name": t["name"],
+        "category": "Proactive" if t["name"] in PROACTIVE_TYPES else "Reactive",
+        "defaultFlag": tid == first, "inactiveFlag": False, "requestForChangeFlag": False,
+        "location": ref.shared["location"], "department": ref.shared["department"], **common,
+    } for tid, t in sorted(board.type_refs.items())]
+    if board.key == "desk":
+        tid, name = RETIRED_TYPE
+        board.types.append({
+            "id": tid, "name": name, "category": "Reactive", "defaultFlag": False,
+            "inactiveFlag": True, "requestForChangeFlag": False,
+            "location": ref.shared["location"], "department": ref.shared["department"],
+            **common,
+        })
+    board.subtypes = [{
+        "id": sid, "name": st["name"], "inactiveFlag": False,
+        "typeAssociationIds": sorted(associations.get(sid, ())), **common,
+    } for sid, st in sorted(board.subtype_refs.items())]
+    board.items = [{"id": iid, "name": it["name"], "inactiveFlag": False, **common}
+                   for iid, it in sorted(board.item_refs.items())]
 
 
 def _priorities(ref: Reference) -> None:

@@ -56,7 +56,11 @@ _EXTRA: dict[str, dict[str, Any]] = {
     "boards": {"_info": _INFO},
     "priorities": {"_info": _INFO},
     "boardStatuses": {"_info": _INFO},
+    "boardTypes": {"_info": _INFO},
+    "boardSubTypes": {"typeAssociationIds": [0], "_info": _INFO},
+    "boardItems": {"_info": _INFO},
 }
+_CLASSIFICATION = {"boardTypes": "types", "boardSubTypes": "subtypes", "boardItems": "items"}
 _SAMPLE = 2000
 
 
@@ -71,6 +75,10 @@ def _sample(store: Store, entity: str) -> Iterable[Mapping[str, Any]]:
     if entity == "boardStatuses":
         for board in store.ref.board_by_id.values():
             yield from board.statuses
+        return
+    if entity in _CLASSIFICATION:
+        for board in store.ref.board_by_id.values():
+            yield from getattr(board, _CLASSIFICATION[entity])
         return
     if entity == "notes":
         # A few tickets' notes are enough: every note has the same keys (plus the extras).

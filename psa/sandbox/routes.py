@@ -16,6 +16,8 @@ from psa.sandbox.server import Request, Response, json_response
 from psa.sandbox.shapes import apply_shape
 
 Record = dict[str, Any]
+# Shape/entity name of a board's classification list → the Board attribute holding it.
+BOARD_CLASSIFICATION = {"boardTypes": "types", "boardSubTypes": "subtypes", "boardItems": "items"}
 REFERENCE_FIELDS = FieldSet(frozenset({"id", "deviceIdentifier", "name", "identifier"}))
 
 
@@ -95,6 +97,14 @@ def _listing(ctx: Ctx, name: str) -> Listing:
             name,
             f"statuses:{board}",
             lambda: store.board_statuses(board),
+            lambda: store.fields(name),
+        )
+    if name in BOARD_CLASSIFICATION:
+        board, kind = ctx.ids[0], BOARD_CLASSIFICATION[name]
+        return Listing(
+            name,
+            f"{kind}:{board}",
+            lambda: store.board_classification(board, kind),
             lambda: store.fields(name),
         )
     if name in ("notes", "allNotes"):
@@ -268,6 +278,9 @@ ROUTES: tuple[Route, ...] = (
     *_collection("/company/configurations", "configurations", "Configuration", _CF),
     *_collection("/service/boards", "boards", "Board", _TS),
     *_collection("/service/boards/{id}/statuses", "boardStatuses", "Service Status", _TS),
+    *_collection("/service/boards/{id}/types", "boardTypes", "Type", _TS),
+    *_collection("/service/boards/{id}/subtypes", "boardSubTypes", "Subtype", _TS),
+    *_collection("/service/boards/{id}/items", "boardItems", "Item", _TS),
     *_collection("/service/priorities", "priorities", "Priority", _TS),
     Route("GET", "/service/tickets", list_of("tickets"), (_T,)),
     Route("POST", "/service/tickets", create_ticket, (_T,)),

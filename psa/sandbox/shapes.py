@@ -13,7 +13,9 @@ Real servers differ in what they send, so ``--shapes`` lets clients prove they c
   ``licenseClass``, ``defaultEmail``/``defaultPhone``, ``hireDate`` and the other
   spec-required extras; statuses without ``escalationStatus``/``defaultFlag``...; notes without
   ``internalFlag``/``externalFlag``/``createdBy``; configurations without serial, IP and
-  hardware detail; schedule entries without name, dates and status.
+  hardware detail; schedule entries without name, dates and status; a board's types,
+  subtypes and items reduced to ``{id, name}`` plus ``inactiveFlag`` when true (no
+  ``category``, ``defaultFlag`` or ``typeAssociationIds``).
 - ``nulls`` — every optional field that the full shape leaves out is sent as an explicit
   ``null`` (``owner: null``, ``contact: null``, ``team: null``, ``parentTicketId: null``...).
   Such bodies do not validate against ConnectWise's schema on purpose: clients must treat a
@@ -74,6 +76,10 @@ _LEAN_DROP: dict[str, frozenset[str]] = {
 }
 _LEAN_KEEP: dict[str, frozenset[str]] = {
     "priorities": frozenset({"id", "name"}),
+    # A board's types, subtypes and items as bare lists (no category, no type associations).
+    "boardTypes": frozenset({"id", "name", "inactiveFlag", "_info"}),
+    "boardSubTypes": frozenset({"id", "name", "inactiveFlag", "_info"}),
+    "boardItems": frozenset({"id", "name", "inactiveFlag", "_info"}),
     "ticketConfigurations": frozenset({"id", "deviceIdentifier"}),
 }
 _LEAN_INFO_KEEP = frozenset({"lastUpdated", "dateEntered"})

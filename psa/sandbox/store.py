@@ -123,6 +123,15 @@ class Store:
                 raise not_found(f"Board {board_id}")
             return board.statuses
 
+    def board_classification(self, board_id: int, kind: str) -> Sequence[dict[str, Any]]:
+        """A board's ``types``, ``subtypes`` or ``items`` records (404 for an unknown board)."""
+        with self.lock:
+            board = self.ref.board_by_id.get(board_id)
+            if board is None:
+                raise not_found(f"Board {board_id}")
+            found: Sequence[dict[str, Any]] = getattr(board, kind)
+            return found
+
     def fields(self, entity: str) -> FieldSet:
         """The paths conditions/orderBy/fields accept for an entity (computed once)."""
         with self.lock:

@@ -1,24 +1,34 @@
 """What the New Ticket dialog needs from the psa service, and the few reads it adds (no Qt).
 
-``psa.TicketService`` satisfies ``NewTicketBackend``. The service has no lookups for a board's
-default status, its ticket types or a contact's e-mail and phone, so ``FormLookups`` reads
-those through the service's client; each degrades to "unknown" instead of failing the form.
+``psa.TicketService`` satisfies ``NewTicketBackend``. A board's types and subtypes come from the
+service's cached lookups (a role that may not read them gives "unavailable", told apart from a
+board that has none by the service's permission warning). The service has no lookups for a
+board's default status or a contact's e-mail and phone, so ``FormLookups`` reads those through
+the service's client; each degrades to "unknown" instead of failing the form.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from psa.connectwise.conditions import F, all_of
-from psa.connectwise.errors import ConnectWiseError, NotFound, PermissionDenied
+from psa.connectwise.errors import ConnectWiseError
 from psa.intake.adapter import contact_email
-from psa.models import BoardStatusOption, NewTicket, Option, TicketDetail, TicketView
+from psa.models import (
+    BoardStatusOption,
+    NewTicket,
+    Option,
+    PermissionWarning,
+    TicketDetail,
+    TicketView,
+    TypeOption,
+)
 
 CONTACT_LIMIT = 1000
-"""One page of a company's contacts or a board's types (ConnectWise's largest page)."""
+"""One page of a company's contacts (ConnectWise's largest page)."""
 
 
 class NewTicketBackend(Protocol):
@@ -31,6 +41,15 @@ class NewTicketBackend(Protocol):
 
     async def statuses(self, board_id: int, *, refresh: bool = False
                        ) -> tuple[BoardStatusOption, ...]: ...
+
+    async def types(self, board_id: int, *, refresh: bool = False
+                    ) -> tuple[TypeOption, ...]: ...
+
+    async def subtypes(self, board_id: int, *, refresh: bool = False
+                       ) -> tuple[TypeOption, ...]: ...
+
+    @property
+    def warnings(self) -> tuple[PermissionWarning, ...]: ...
 
     async def priorities(self, *, refresh: bool = False) -> tuple[Option, ...]: ...
 
@@ -61,11 +80,17 @@ class ContactInfo:
 
 @dataclass(frozen=True)
 class BoardChoices:
-    """A board's statuses (default first known), and its ticket types (None: unavailable)."""
+    """A board's statuses (default first known), and its active ticket types and subtypes
+    (None: the server did not let us read them)."""
 
     statuses: tuple[BoardStatusOption, ...]
     default_status_id: int | None
-    types: tuple[Option, ...] | None
+    types: tuple[TypeOption, ...] | None
+    subtypes: tuple[TypeOption, ...] | None = None
+
+    def subtypes_for(self, type_id: int | None) -> tuple[TypeOption, ...]:
+        """The subtypes that go with ``type_id`` (none without a type)."""
+        return tuple(s for s in self.subtypes or () if s.fits(type_id))
 
 
 def _phone(record: Mapping[str, Any]) -> str:
@@ -86,6 +111,14 @@ def contact_info(record: Mapping[str, Any]) -> ContactInfo:
                        email=contact_email(record), phone=_phone(record))
 
 
+async def _optional(call: Awaitable[tuple[TypeOption, ...]]) -> tuple[TypeOption, ...] | None:
+    """A list the form can do without: None when it could not be read at all."""
+    try:
+        return await call
+    except ConnectWiseError:
+        return None
+
+
 class FormLookups:
     """The reads the full form makes beyond the service's cached lookups."""
 
@@ -104,10 +137,21 @@ class FormLookups:
         return tuple(contact_info(r) for r in rows)
 
     async def board_choices(self, board_id: int) -> BoardChoices:
-        """Statuses (with the default), and types when the server lets us read them."""
-        statuses, default, types = await asyncio.gather(
-            self._backend.statuses(board_id), self._default(board_id), self._types(board_id))
-        return BoardChoices(statuses=statuses, default_status_id=default, types=types)
+        """Statuses (with the default), and types and subtypes when the server lets us read
+        them (all in one round trip)."""
+        statuses, default, types, subtypes = await asyncio.gather(
+            self._backend.statuses(board_id), self._default(board_id),
+            _optional(self._backend.types(board_id)),
+            _optional(self._backend.subtypes(board_id)))
+        # A 403 gives an empty list plus the service's warning: unavailable, not "none".
+        denied = any(w.area == "types" for w in self._backend.warnings)
+        if types is None or (denied and not types):
+            return BoardChoices(statuses=statuses, default_status_id=default, types=None)
+        active = tuple(t for t in types if not t.inactive)
+        if subtypes is None or (denied and not subtypes):
+            return BoardChoices(statuses=statuses, default_status_id=default, types=active)
+        return BoardChoices(statuses=statuses, default_status_id=default, types=active,
+                            subtypes=tuple(s for s in subtypes if not s.inactive))
 
     async def _default(self, board_id: int) -> int | None:
         try:
@@ -119,14 +163,3 @@ class FormLookups:
             return None  # the "board default" entry stands in; ConnectWise picks it on create
         found = [r for r in rows if r.get("defaultFlag") is True and isinstance(r.get("id"), int)]
         return int(found[0]["id"]) if found else None
-
-    async def _types(self, board_id: int) -> tuple[Option, ...] | None:
-        try:
-            rows = await self._backend.client.list(
-                f"/service/boards/{int(board_id)}/types", fields=("id", "name", "inactiveFlag"),
-                order_by="name asc", page_size=CONTACT_LIMIT,
-            )
-        except (NotFound, PermissionDenied):
-            return None
-        return tuple(Option(id=int(r["id"]), name=str(r.get("name") or f"Type #{r['id']}"))
-                     for r in rows if r.get("inactiveFlag") is not True)

@@ -7,7 +7,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from psa.intake.adapter import load_catalog
+from psa.intake.adapter import catalog_from_service
 from psa.intake.catalog import IntakeCatalog
 
 CATALOG_TTL = 15 * 60.0
@@ -35,8 +35,8 @@ class CatalogCache:
 
     @classmethod
     def for_service(cls, service: Any, *, ttl: float = CATALOG_TTL) -> CatalogCache:
-        """A cache over ``service.client`` (a ``TicketService`` or anything with its client)."""
-        return cls(lambda: load_catalog(service.client), ttl=ttl)
+        """A cache over a ``TicketService`` (or a wrapper with its ``client`` and ``types``)."""
+        return cls(lambda: catalog_from_service(service), ttl=ttl)
 
     @property
     def cached(self) -> IntakeCatalog | None:

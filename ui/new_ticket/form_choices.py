@@ -1,7 +1,8 @@
 """The full form's pick lists: loaded in the background, with values held until they arrive.
 
 Boards, priorities and members load when the form starts; a company's contacts when the company
-is chosen; a board's statuses (its default selected) and types when the board is chosen. A
+is chosen; a board's statuses (its default selected), types and subtypes when the board is
+chosen, and the subtypes offered follow the chosen type (ConnectWise's type associations). A
 value set before its list is in — a restored draft, Quick Create — waits as *pending*, and
 ``value()`` reports it, so nothing the dispatcher had is lost while lists load. A list that
 cannot be read says so on its row and the form stays usable.
@@ -24,9 +25,11 @@ from ui.tickets.picker_combo import PickerCombo
 if TYPE_CHECKING:
     from ui.new_ticket.full_form import FullForm
 
-Names = ("board", "status", "priority", "type", "assignee", "contact")
+Names = ("board", "status", "priority", "type", "subtype", "assignee", "contact")
 TYPES_UNAVAILABLE = ("This server did not let Dispatch Desk read the board's ticket types, so "
                      "the ticket is created without one; set it in ConnectWise if needed.")
+SUBTYPES_UNAVAILABLE = ("This server did not let Dispatch Desk read the board's subtypes, so "
+                        "the ticket is created without one; set it in ConnectWise if needed.")
 
 
 class FormChoices:
@@ -44,6 +47,7 @@ class FormChoices:
         self._pending: dict[str, tuple[Any, str]] = {}
         self.contacts: dict[int, ContactInfo] = {}
         self._company: int | None = None
+        self._board: BoardChoices | None = None
         self._idle_board()
         self.set_company(None)
 
@@ -148,14 +152,12 @@ class FormChoices:
     # ------------------------------------------------------------------ board → status, type
 
     def set_board(self, board_id: int | None, *, status: int | None = None,
-                  type_id: int | None = None) -> None:
+                  type_id: int | None = None, subtype_id: int | None = None) -> None:
         """Select a board (or hold it until boards load) and load its statuses and types."""
-        self._pending.pop("status", None)
-        self._pending.pop("type", None)
-        if status is not None:
-            self._pending["status"] = (status, "")
-        if type_id is not None:
-            self._pending["type"] = (type_id, "")
+        for name, value in (("status", status), ("type", type_id), ("subtype", subtype_id)):
+            self._pending.pop(name, None)
+            if value is not None:
+                self._pending[name] = (value, "")
         if "board" not in self.loaded:
             self._pending["board"] = (board_id, "")
             return
@@ -167,7 +169,9 @@ class FormChoices:
         self._board_load.start(self._load_board(board_id))
 
     def _idle_board(self) -> None:
-        for name, text in (("status", "Choose a board first"), ("type", "Choose a board first")):
+        self._board = None
+        for name in ("status", "type", "subtype"):
+            text = "Choose a board first"
             self.loaded.discard(name)
             combo = self._combo(name)
             combo.clear()
@@ -181,8 +185,10 @@ class FormChoices:
             self._form.rows["status"].set_note(f"Could not load the board's statuses: "
                                                f"{exc.message}")
             return
+        self._board = choices
         self._fill_statuses(choices)
         self._fill_types(choices)
+        self.fill_subtypes()
 
     def _fill_statuses(self, choices: BoardChoices) -> None:
         usable = [s for s in choices.statuses if not s.inactive and not s.closed]
@@ -206,6 +212,37 @@ class FormChoices:
             return
         self._form.rows["type"].set_tooltip("")
         self._fill("type", [("No type", None), *((t.name, t.id) for t in choices.types)],
+                   selected=wanted)
+        combo.setEnabled(True)
+
+    def fill_subtypes(self) -> None:
+        """Offer the subtypes that go with the chosen type (after a board or type change)."""
+        choices = self._board
+        if choices is None:
+            return
+        combo, row = self._combo("subtype"), self._form.rows["subtype"]
+        pending = self._pending.pop("subtype", None)
+        fitting = choices.subtypes_for(self.value("type"))
+        wanted = pending[0] if pending else self.value("subtype")
+        if pending is None and wanted not in {s.id for s in fitting}:
+            wanted = None  # the type changed: its subtypes are a new choice
+        row.set_tooltip(SUBTYPES_UNAVAILABLE if choices.types and choices.subtypes is None
+                        else "")
+        if not fitting:
+            if not choices.types or choices.subtypes is None:
+                text = "Not available" if choices.subtypes is None else "No subtypes"
+            elif not choices.subtypes:
+                text = "This board has no subtypes"
+            elif self.value("type") is None:
+                text = "Choose a type first"
+            else:
+                text = "No subtypes for this type"
+            self._fill("subtype", [(text, None)])
+            combo.setEnabled(False)
+            if wanted is not None:
+                row.set_note("The draft's subtype is no longer offered; choose again.")
+            return
+        self._fill("subtype", [("No subtype", None), *((s.name, s.id) for s in fitting)],
                    selected=wanted)
         combo.setEnabled(True)
 

@@ -80,6 +80,7 @@ class FullForm(QWidget):
         self.status = QComboBox(self)
         self.priority = QComboBox(self)
         self.type = QComboBox(self)
+        self.subtype = QComboBox(self)
         self.assignee = PickerCombo(accessible_name="Assignee", parent=self)
         self.parent_ticket = QLineEdit(self)
         self.parent_ticket.setValidator(QIntValidator(1, 2_000_000_000, self))
@@ -107,6 +108,7 @@ class FullForm(QWidget):
             ("status", "Status", self.status, False),
             ("priority", "Priority", self.priority, False),
             ("type", "Type", self.type, False),
+            ("subtype", "Subtype", self.subtype, False),
             ("assignee", "Assignee", self.assignee, False),
             ("parent", "Parent ticket", self.parent_ticket, False),
             ("summary", "Summary", self.summary, True),
@@ -123,10 +125,12 @@ class FullForm(QWidget):
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         grid.setColumnMinimumWidth(2, 70)
-        pairs = (("company", "contact"), ("board", "status"), ("priority", "type"),
-                 ("assignee", "parent"))
+        pairs = (("company", "contact"), ("board", "status"), ("type", "subtype"),
+                 ("priority", "assignee"), ("parent", ""))
         for index, pair in enumerate(pairs):
             for side, name in enumerate(pair):
+                if not name:
+                    continue
                 row = self.rows[name]
                 grid.addWidget(row.label, index * 2, side * 2)
                 grid.addWidget(row.widget, index * 2, side * 2 + 1)
@@ -164,7 +168,8 @@ class FullForm(QWidget):
         self.board.activated.connect(self._on_board_activated)
         self.status.activated.connect(lambda _i: self._edited("status"))
         self.priority.activated.connect(lambda _i: self._edited("priority"))
-        self.type.activated.connect(lambda _i: self._edited("type"))
+        self.type.activated.connect(self._on_type_activated)
+        self.subtype.activated.connect(lambda _i: self._edited("subtype"))
         self.parent_ticket.textEdited.connect(lambda _t: self._edited("parent"))
         self.summary.textChanged.connect(self._on_summary_text_changed)
         self.description.textChanged.connect(lambda: self._edited("description"))
@@ -194,6 +199,7 @@ class FullForm(QWidget):
             contact_name=c.label("contact"),
             board_id=c.value("board"), status_id=c.value("status"),
             priority_id=c.value("priority"), type_id=c.value("type"),
+            subtype_id=c.value("subtype"),
             assignee_id=c.value("assignee"), assignee_name=c.label("assignee"),
             parent_ticket_id=_int_or_none(self.parent_ticket.text()),
             summary=self.summary.text(), description=self.description.toPlainText(),
@@ -212,7 +218,8 @@ class FullForm(QWidget):
                 self.company.set_current_value(None)
             self.choices.set_company(draft.company_id, contact=draft.contact_id,
                                      contact_name=draft.contact_name)
-            self.choices.set_board(draft.board_id, status=draft.status_id, type_id=draft.type_id)
+            self.choices.set_board(draft.board_id, status=draft.status_id, type_id=draft.type_id,
+                                   subtype_id=draft.subtype_id)
             self.choices.set_value("priority", draft.priority_id)
             self.choices.set_value("assignee", draft.assignee_id, draft.assignee_name)
             self.parent_ticket.setText(str(draft.parent_ticket_id or ""))
@@ -255,7 +262,8 @@ class FullForm(QWidget):
         return NewTicket(
             summary=summary, company_id=draft.company_id, board_id=draft.board_id,
             contact_id=draft.contact_id, priority_id=draft.priority_id,
-            status_id=draft.status_id, type_id=draft.type_id, owner_id=draft.assignee_id,
+            status_id=draft.status_id, type_id=draft.type_id, subtype_id=draft.subtype_id,
+            owner_id=draft.assignee_id,
             parent_ticket_id=draft.parent_ticket_id,
             initial_description=draft.description.strip(),
             initial_internal_analysis=draft.internal_note.strip(),
@@ -314,6 +322,12 @@ class FullForm(QWidget):
         self._edited("board")
         self._edited("status")
         self._edited("type")
+        self._edited("subtype")
+
+    def _on_type_activated(self, _index: int) -> None:
+        self.choices.fill_subtypes()
+        self._edited("type")
+        self._edited("subtype")
 
     def _on_summary_text_changed(self, _text: str) -> None:
         self._update_counter()

@@ -53,6 +53,8 @@ def form_values(draft: TicketDraft, catalog: IntakeCatalog, base: FormDraft) -> 
         "contact_id": draft.contact_id, "contact_name": contact.name if contact else "",
         "board_id": draft.board_id, "status_id": None, "priority_id": draft.priority_id,
         "type_id": draft.type_id, "assignee_id": draft.assignee_id,
+        # Intake proposes no subtype: one already chosen stays only with the same type.
+        "subtype_id": base.subtype_id if draft.type_id == base.type_id else None,
         "assignee_name": _member_label(member.name, member.identifier) if member else "",
         "summary": draft.summary, "description": draft.description, "flags": flags,
         "parent_ticket_id": draft.parent_ticket_id or base.parent_ticket_id,

@@ -100,6 +100,39 @@ def test_catalog_loads_from_the_sandbox_through_the_service(
     assert not any(m.identifier == "APIRestricted" and not m.inactive for m in catalog.members)
 
 
+def creds_of(box: Sandbox, kind: str) -> Credentials:
+    return creds(box).model_copy(update={"public_key": f"{kind}-public",
+                                         "private_key": SecretStr(f"{kind}-private")})
+
+
+def test_catalog_types_are_read_through_the_services_cached_lookup(sandbox: Sandbox) -> None:
+    async def load() -> tuple[IntakeCatalog, dict[str, int], tuple[str, ...]]:
+        async with open_service(creds(sandbox)) as service:
+            catalog = await catalog_from_service(service)
+            service.client.stats.reset()
+            desk = await service.types(1)  # the Full Form's read: already cached
+            return catalog, dict(service.client.stats.by_endpoint), tuple(t.name for t in desk)
+
+    catalog, later, desk = asyncio.run(load())
+    assert later == {}
+    assert {t.name for t in catalog.types if t.board_id == 1} == set(desk)
+    assert catalog.type(101).name == "Software"  # type: ignore[union-attr]
+    retired = next(t for t in catalog.types if t.name == "Telecom (retired)")
+    assert retired.inactive
+    assert not any(t.board_id == 3 for t in catalog.types)  # Legacy: inactive, not read
+
+
+def test_a_role_without_table_setup_gives_a_catalog_without_boards_or_types(
+    sandbox: Sandbox,
+) -> None:
+    async def load() -> IntakeCatalog:
+        async with open_service(creds_of(sandbox, "restricted")) as service:
+            return await catalog_from_service(service)
+
+    catalog = asyncio.run(load())
+    assert catalog.types == () and catalog.boards == () and catalog.companies
+
+
 def draft_args(*argv: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     add_draft_parser(parser.add_subparsers(dest="command"))

@@ -46,6 +46,15 @@ CALLS = (
     Call("GET", "/service/boards/{board}/statuses", "table"),
     Call("GET", "/service/boards/{board}/statuses/count", "table"),
     Call("GET", "/service/boards/{board}/statuses/{status}", "table"),
+    Call("GET", "/service/boards/{board}/types", "table"),
+    Call("GET", "/service/boards/{board}/types/count", "table"),
+    Call("GET", "/service/boards/{board}/types/{type}", "table"),
+    Call("GET", "/service/boards/{board}/subtypes", "table"),
+    Call("GET", "/service/boards/{board}/subtypes/count", "table"),
+    Call("GET", "/service/boards/{board}/subtypes/{subtype}", "table"),
+    Call("GET", "/service/boards/{board}/items", "table"),
+    Call("GET", "/service/boards/{board}/items/count", "table"),
+    Call("GET", "/service/boards/{board}/items/{item}", "table"),
     Call("GET", "/service/priorities", "table"),
     Call("GET", "/service/priorities/count", "table"),
     Call("GET", "/service/priorities/{priority}", "table"),
@@ -143,7 +152,10 @@ def discover(sandbox: Sandbox) -> dict[str, Any]:
                 " and parentTicketId = null and mergedParentTicket/id = null",
             },
         ).json()
+        kinds = {k: c.get(f"/service/boards/{board}/{k}s").json()[0]["id"]
+                 for k in ("type", "subtype", "item")}
         return {
+            **kinds,
             "ticket": ticket["id"],
             "other": others[0]["id"],
             "board": board,

@@ -88,3 +88,66 @@ def test_restricted_key_degrades_with_warnings(sandbox: Sandbox) -> None:
         assert await svc.companies("o'mal")
 
     run(with_service(creds(sandbox, "restricted"), body))
+
+
+def test_a_boards_types_and_subtypes_with_their_associations(sandbox: Sandbox) -> None:
+    async def body(svc: TicketService) -> None:
+        types = await svc.types(1)
+        names = [t.name for t in types]
+        assert names == sorted(names) and "Software" in names
+        assert all(t.board_id == 1 for t in types)
+        assert [t.name for t in types if t.inactive] == ["Telecom (retired)"]
+        assert [t.name for t in types if t.default] == ["Software"]
+        assert {t.category for t in types} <= {"Reactive", "Proactive"}
+        subtypes = await svc.subtypes(1)
+        software = next(t for t in types if t.name == "Software")
+        fitting = [s.name for s in subtypes if s.fits(software.id)]
+        assert "Office 365" in fitting and "Printer" not in fitting
+        assert not any(s.fits(None) for s in subtypes)
+        assert await svc.types(3) == () and await svc.subtypes(3) == ()  # Legacy has none
+        assert svc.warnings == ()
+
+    run(with_service(creds(sandbox), body))
+
+
+def test_types_are_cached_per_board_until_refreshed(sandbox: Sandbox) -> None:
+    rec = Recorder()
+
+    async def body(svc: TicketService) -> None:
+        await svc.types(1)
+        await svc.subtypes(1)
+        rec.reset()
+        await svc.types(1)
+        await svc.subtypes(1)
+        assert rec.sent == []
+        await svc.types(7)
+        await svc.types(1, refresh=True)
+        paths = sorted({s.path for s in rec.api()})
+        assert paths == ["/service/boards/1/types", "/service/boards/1/types/count",
+                         "/service/boards/7/types", "/service/boards/7/types/count"]
+
+    run(with_service(creds(sandbox), body, rec))
+
+
+def test_the_restricted_key_gets_no_types_and_a_table_setup_warning(sandbox: Sandbox) -> None:
+    async def body(svc: TicketService) -> None:
+        assert await svc.types(1) == ()
+        assert await svc.subtypes(1) == ()
+        [warning] = [w for w in svc.warnings if w.area == "types"]
+        assert "Table Setup" in warning.permission
+        assert "types" in warning.message
+
+    run(with_service(creds(sandbox, "restricted"), body))
+
+
+def test_types_read_leniently_from_a_lean_server(fresh: Sandbox) -> None:
+    fresh.control.configure(shapes="lean")
+
+    async def body(svc: TicketService) -> None:
+        types = await svc.types(1)
+        assert types and all(t.category == "" and not t.default for t in types)
+        subtypes = await svc.subtypes(1)
+        # Without typeAssociationIds every subtype goes with every type.
+        assert subtypes and all(s.type_ids is None and s.fits(types[0].id) for s in subtypes)
+
+    run(with_service(creds(fresh), body))

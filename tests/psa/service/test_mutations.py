@@ -195,6 +195,26 @@ def test_a_missing_parent_refuses_the_create_naming_parent_ticket_id(fresh: Sand
     assert summaries(fresh, summary) == []
 
 
+def test_type_and_subtype_are_sent_as_references(fresh: Sandbox) -> None:
+    rec = Recorder()
+    sent: list[bytes] = []
+    rec.hooks.append(lambda request, _r: sent.append(request.content)
+                     if request.method == "POST" else None)
+
+    async def body(svc: TicketService) -> Any:
+        software = next(t for t in await svc.types(1) if t.name == "Software")
+        office = next(s for s in await svc.subtypes(1) if s.name == "Office 365")
+        return await svc.create_ticket(NewTicket(
+            summary="Outlook crashes on start", company_id=COMPANY, board_id=1,
+            type_id=software.id, subtype_id=office.id))
+
+    created = service(fresh, body, rec)
+    stored = ticket(fresh, created.id)
+    assert (stored["type"]["name"], stored["subType"]["name"]) == ("Software", "Office 365")
+    assert (created.type_name, created.subtype_name) == ("Software", "Office 365")
+    assert b'"subType":{"id":' in sent[0].replace(b" ", b"")
+
+
 def test_a_parent_id_must_be_positive() -> None:
     with pytest.raises(ValueError, match="parent_ticket_id"):
         NewTicket(summary="x", company_id=COMPANY, board_id=1, parent_ticket_id=0)

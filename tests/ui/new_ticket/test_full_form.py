@@ -28,7 +28,6 @@ from tests.ui.new_ticket.support import (
     wait_for,
     with_summary,
 )
-from ui.new_ticket.form_choices import TYPES_UNAVAILABLE
 
 Run = Callable[..., Any]
 URGENT = 8  # Priority 1 - Emergency Response
@@ -148,9 +147,10 @@ def test_board_status_defaults_to_the_boards_default_and_contact_shows_email_and
             values = [i["value"] for i in person["communicationItems"]]
             note = form.rows["contact"].line.text()
             assert all(v in note for v in values)
-            # The sandbox has no ticket-type endpoint: the field says so instead of failing.
-            assert not form.type.isEnabled() and form.type.currentText() == "Not available"
-            assert form.type.toolTip() == TYPES_UNAVAILABLE
+            # Types are optional: offered, none chosen; subtypes wait for a type.
+            assert form.type.isEnabled() and form.type.currentText() == "No type"
+            assert not form.subtype.isEnabled()
+            assert form.subtype.currentText() == "Choose a type first"
             assert form.values("new").type_id is None
 
     run_async(scenario())
