@@ -104,7 +104,10 @@ class Session:
 
     async def close_service(self) -> None:
         """Write every draft still queued, then close the intake engine, service and client."""
-        await self.flush_drafts()
+        try:
+            await self.flush_drafts()
+        except Exception:  # a draft that cannot be written must not keep the client open
+            log.exception("Writing the drafts at close failed")
         launcher, self.new_tickets = self.new_tickets, None
         if launcher is not None:
             try:
