@@ -156,6 +156,8 @@ def test_spin_off_from_the_dock_prefills_the_dialog_and_links_the_new_ticket_as_
             assert stored["parentTicketId"] == original_id
             assert ticket(fresh, original_id)["hasChildTicket"] is True
             await shown_in_dock(window, created.id)
+            # The list selects it once its refresh is in (the dock would follow it back).
+            await wait_for(lambda: window.page.table.current_ticket_id() == created.id)
             # Back in the dock, the original lists its new child (its cached copy was dropped).
             dock.back()
             await shown_in_dock(window, original_id)
