@@ -113,9 +113,12 @@ def test_paging_appends_the_next_server_page(
             for _ in range(3):
                 controller.model.fetchMore(QModelIndex())
             await wait_for(lambda: controller.model.rowCount() >= 50)
-            assert [p for _, p in backend.list_searches()][:2] == [1, 2]
-            assert len(backend.list_searches()) == controller.model.rowCount() // 25
-            assert ids(controller.model) == await server_ids(backend, TicketFilters(), 50)
+            # The tester may already have asked for page 3 once page 2 landed: what matters is
+            # that each page is asked for once, in order, and never ahead of the rows loaded.
+            pages = [p for _, p in backend.list_searches()]
+            assert pages == list(range(1, len(pages) + 1))
+            assert len(pages) <= controller.model.rowCount() // 25 + 1
+            assert ids(controller.model)[:50] == await server_ids(backend, TicketFilters(), 50)
 
     run_async(scenario())
 
