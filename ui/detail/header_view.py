@@ -41,7 +41,8 @@ def contact_html(view: TicketView, link_colour: str) -> str:
     if view.contact_email:
         mail = html.escape(view.contact_email, quote=True)
         ways.append(f'<a href="mailto:{mail}"{style}>✉&nbsp;{mail}</a>')
-    return name + ("<br>" + "&nbsp;&nbsp;&nbsp;".join(ways) if ways else "")
+    # A breakable gap: a long address wraps under the phone instead of widening the dock.
+    return name + ("<br>" + "&nbsp;&nbsp; ".join(ways) if ways else "")
 
 
 def type_text(view: TicketView) -> str:
