@@ -227,6 +227,7 @@ class Desk(QObject):
         )
         session.window = window
         self._decorate(window, session)
+        # Only a stand-in action now: the launcher's code loads after the first rows.
         install_new_tickets(window, session, drafts_dir=self._drafts_dir(session),
                             claude=self._claude, spawn=self._spawn)
         if self._frame is not None:

@@ -6,30 +6,40 @@ import gc
 import time
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QItemSelectionModel,
+    QObject,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
     QGuiApplication,
     QKeySequence,
+    QPaintEvent,
     QShowEvent,
 )
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QWidget
 from typing_extensions import override
 
-from psa.drafts import DraftStore
-from psa.list_cache import ListCache
 from ui.detail.backend import DetailBackend
-from ui.detail.binding import attach_detail_dock, reveal_ticket
-from ui.detail.detail_dock import PREFERRED_WIDTH
 from ui.tickets.backend import TicketsBackend
 from ui.tickets.shortcut_sheet import ShortcutSheet
 from ui.tickets.tickets_page import TicketsPage
 from ui.tickets.view_link import LinkError, build_link, parse_link
 
+# The detail dock (and the psa modules behind it) load after the window's first paint.
 if TYPE_CHECKING:
+    from psa.drafts import DraftStore
+    from psa.list_cache import ListCache
     from psa.models import TicketRow, TicketView
+    from ui.detail.detail_dock import DetailDock
     from ui.new_ticket.launcher import NewTicketLauncher
 
 GEOMETRY_KEY = "main/geometry"
@@ -48,7 +58,9 @@ class MainWindow(QMainWindow):
     """The main window. `first_page_loaded` fires once the first rows are in and painted.
 
     `file_menu` is left for the app to fill (connections, New ticket, exit). The ticket detail
-    dock (`detail_dock`) sits in the right dock area and follows the list's selection.
+    dock (`detail_dock`) sits in the right dock area and follows the list's selection; it is
+    built right after the window's first paint (or when first asked for), so the window shows
+    without waiting for the dock's code.
     """
 
     first_page_loaded = Signal()
@@ -79,8 +91,10 @@ class MainWindow(QMainWindow):
         self.page = TicketsPage(service, settings, cache=cache, parent=self)
         self.setCentralWidget(self.page)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.page.toolbar)
-        # Before _restore_geometry(): restoreState() then puts the dock where the user left it.
-        self.detail_dock = attach_detail_dock(self, self.page, service, drafts=drafts)
+        self._service = service
+        self._drafts = drafts
+        self._dock: DetailDock | None = None
+        self._dock_scheduled = False
         self._sheet: ShortcutSheet | None = None
         self._build_status_bar()
         self._build_menus()
@@ -128,8 +142,8 @@ class MainWindow(QMainWindow):
             group.addAction(action)
         columns = view.addMenu("&Columns")
         columns.aboutToShow.connect(lambda: self._fill_columns_menu(columns))
-        view.addAction(self.detail_dock.toggleViewAction())  # shows/hides the "Ticket" dock
-        view.addSeparator()
+        self._view_menu = view
+        self._dock_toggle_before = view.addSeparator()  # the dock's "Ticket" toggle goes here
         shortcuts = self._action(view, "Keyboard &shortcuts", self.show_shortcuts,
                                  QKeySequence("?"))
         # "?" is Shift+/ on most layouts; some report the key with Shift held.
@@ -192,16 +206,54 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1440, 900)
         state = self._settings.value(STATE_KEY)
-        if not (state and self.restoreState(state)):
+        # Kept: the dock, built after the first paint, is put back with a second restoreState().
+        self._saved_state: QByteArray | None = None
+        if state and self.restoreState(state):
+            self._saved_state = state
+        else:
             # First run: the dock's width is only honoured once the window is laid out.
             self._size_dock_on_show = True
+
+    @property
+    def detail_dock(self) -> DetailDock:
+        """The ticket detail dock, built now if the first paint has not built it yet."""
+        if self._dock is None:
+            from ui.detail.binding import attach_detail_dock
+
+            dock = attach_detail_dock(self, self.page, self._service, drafts=self._drafts)
+            self._dock = dock
+            self._view_menu.insertAction(self._dock_toggle_before, dock.toggleViewAction())
+            if self._saved_state is not None:
+                # Again, now with the dock: its place, width and visibility as the user left them.
+                self.restoreState(self._saved_state)
+            elif self.isVisible():
+                dock.show()  # first run: a dock added to a shown window starts hidden
+                self._size_dock()
+        return self._dock
+
+    def _size_dock(self) -> None:
+        from ui.detail.detail_dock import PREFERRED_WIDTH
+
+        self._size_dock_on_show = False
+        self.resizeDocks([self.detail_dock], [PREFERRED_WIDTH], Qt.Orientation.Horizontal)
 
     @override
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._size_dock_on_show:
-            self._size_dock_on_show = False
-            self.resizeDocks([self.detail_dock], [PREFERRED_WIDTH], Qt.Orientation.Horizontal)
+        if self._size_dock_on_show and self._dock is not None:
+            self._size_dock()
+
+    @override
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._dock_scheduled:
+            # The window is on screen: now the dock, in the next turn of the event loop.
+            self._dock_scheduled = True
+            QTimer.singleShot(0, self._build_dock)
+
+    def _build_dock(self) -> None:
+        if self._dock is None:
+            self.detail_dock  # noqa: B018 (builds it)
 
     # -- commands -----------------------------------------------------------------------------
     def copy_link(self) -> None:
@@ -253,6 +305,8 @@ class MainWindow(QMainWindow):
             lambda ticket_id: launcher.open_spin_off(ticket_id, self))
 
     def _on_launcher_ticket_created(self, ticket: TicketView) -> None:
+        from ui.detail.binding import reveal_ticket
+
         self.statusBar().showMessage(f"Ticket #{ticket.id} created.", CREATED_MESSAGE_MS)
         if ticket.parent_ticket_id is not None:
             # The parent's cached "Related" section no longer lists all its children.
@@ -264,6 +318,8 @@ class MainWindow(QMainWindow):
 
     def open_ticket(self, ticket_id: int) -> None:
         """Show a ticket in the dock, and select it in the list if the next rows have it."""
+        from ui.detail.binding import reveal_ticket
+
         reveal_ticket(self.detail_dock, ticket_id, self._listed_row(ticket_id))
         self._select_when_listed = (ticket_id, "")
         if self.page.model.row_of(ticket_id) is not None:

@@ -272,8 +272,11 @@ def test_new_ticket_and_claude_settings_are_in_the_file_menu_and_the_key_is_kept
         session = desk.session
         assert session is not None and session.window is not None
         window = session.window
+        assert file_menu_texts(window)[0] == "New ticket…"  # the stand-in, until rows are in
+        await wait_for(lambda: session.new_tickets is not None)
         texts = file_menu_texts(window)
         assert texts[0] == "New ticket…"
+        assert texts.count("New ticket…") == 1
         assert texts[-2:] == ["Claude for Quick Create…", "Exit"]
         launcher = session.new_tickets
         assert launcher is not None and not launcher.intake.claude_available
@@ -313,9 +316,35 @@ def test_the_demo_has_new_ticket_but_no_claude_settings_and_reads_no_claude_key(
         texts = file_menu_texts(session.window)
         assert "New ticket…" in texts
         assert not any("Claude" in text for text in texts)
-        await asyncio.sleep(0.05)
-        assert session.new_tickets is not None
+        await wait_for(lambda: session.new_tickets is not None)
         assert not session.new_tickets.intake.claude_available
+        await runner.shutdown.run()
+
+    run_async(scenario())
+
+
+def test_ctrl_n_before_the_new_ticket_code_is_loaded_opens_the_dialog_once_it_is(
+    qapp: QApplication,
+    profile: Profile,
+    secrets: InMemoryStore,
+    sandbox: Any,
+    run_async: Callable[..., Any],
+) -> None:
+    desk, _connection, runner = real_window_desk(qapp, profile, secrets, sandbox.url)
+
+    async def scenario() -> None:
+        await desk.start()
+        session = desk.session
+        assert session is not None and session.window is not None
+        window = session.window
+        assert session.new_tickets is None  # loaded after the first rows, not at start-up
+        stand_in = window.findChild(QAction, "newTicketStandIn")
+        assert stand_in is not None
+        stand_in.trigger()
+        await wait_for(lambda: session.new_tickets is not None
+                       and NEW_TICKET_KEY in session.new_tickets.dialogs)
+        assert session.new_tickets.dialogs[NEW_TICKET_KEY].isVisible()
+        assert file_menu_texts(window).count("New ticket…") == 1
         await runner.shutdown.run()
 
     run_async(scenario())
@@ -336,7 +365,8 @@ def test_shutdown_writes_the_note_and_new_ticket_drafts_into_the_connections_fol
     async def scenario() -> None:
         await desk.start()
         session = desk.session
-        assert session is not None and session.new_tickets is not None
+        assert session is not None
+        await wait_for(lambda: session.new_tickets is not None)
         window: Any = session.window
         dock = window.detail_dock
         dock.show_ticket(ticket_id)
