@@ -45,17 +45,21 @@ def gated_transport(gate: asyncio.Future[None]) -> httpx2.AsyncBaseTransport:
 
     class GatedTransport(httpx2.AsyncBaseTransport):
         def __init__(self) -> None:
-            self._inner = httpx2.AsyncHTTPTransport()
+            # Made at the first request: its import (httpcore2, anyio) is not on the start-up path.
+            self._inner: httpx2.AsyncHTTPTransport | None = None
 
         async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
             try:
                 await asyncio.shield(gate)
             except Exception as exc:
                 raise httpx2.ConnectError(f"The demo sandbox did not start ({exc})") from None
+            if self._inner is None:
+                self._inner = httpx2.AsyncHTTPTransport()
             return await self._inner.handle_async_request(request)
 
         async def aclose(self) -> None:
-            await self._inner.aclose()
+            if self._inner is not None:
+                await self._inner.aclose()
 
     return GatedTransport()
 
