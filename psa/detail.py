@@ -5,19 +5,31 @@ tickets and its schedule entries are requested at once (one round trip). The rel
 ``id = parent or parentTicketId = id or mergedParentTicket/id = id``; the parent id comes from
 the list rows the service has seen (the list asks for ``parentTicketId``), so it is known before
 the ticket arrives. When it is not known, or was wrong, the parent row is fetched in the second
-round trip, together with the full configuration records (``company/configurations`` with
-``id in (...)``, batched to keep URLs short — one request for any realistic ticket).
+round trip.
+
+The full configuration records (``company/configurations`` with ``id in (...)``, batched to
+keep URLs short — one request for any realistic ticket) are requested the moment the
+references arrive, not after the slowest first-round request. Without ``configuration_details``
+the detail returns with the references only, and — unless ``prefetch`` is off — the records
+are read in the background for the caller's next ``configuration_details(items)``, which joins
+that read (``psa.prefetch``). The prefetch is skipped when this loader read the same ticket's
+records for the same references recently: a caller that keeps details (the dock's cache) reuses
+them instead of asking. Likewise the ticket's board statuses are requested (through the cached
+lookup) as soon as the ticket arrives, for the status dropdown. Errors stay per section: a read
+in the background reports its failure to whoever claims it.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import Awaitable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from psa.connectwise.conditions import Cond, F, batched_in
 from psa.connectwise.errors import ConnectWiseError, NotFound, PermissionDenied, ServerError
 from psa.context import ServiceContext
+from psa.lookups import Lookups
 from psa.models import (
     LIST_FIELDS,
     ConfigurationItem,
@@ -30,8 +42,10 @@ from psa.models import (
     TicketRow,
     TicketView,
 )
+from psa.prefetch import Prefetches
 
 T = TypeVar("T")
+Records = dict[int, dict[str, Any]]
 
 RELATED_FIELDS = (*LIST_FIELDS, "mergedParentTicket/id")
 RELATED_LIMIT = 200
@@ -43,6 +57,8 @@ CONFIG_FIELDS = (
 )
 SERVICE_SCHEDULE_TYPE = 4
 """Schedule entry type of a service ticket (identifier ``S``): a co-assignee."""
+RECENT_RECORDS = 40
+"""Tickets whose configuration records the loader remembers reading (the dock caches 40)."""
 
 
 def related_condition(ticket_id: int, parent_id: int | None) -> Cond:
@@ -103,8 +119,13 @@ async def _section(ctx: ServiceContext, area: str, work: Awaitable[T]) -> Sectio
 class DetailLoader:
     """Loads one ticket's detail with the fewest round trips."""
 
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: ServiceContext, lookups: Lookups | None = None) -> None:
         self._ctx = ctx
+        self._lookups = lookups
+        self._records = Prefetches[Records]()
+        # Ticket id → the configuration ids whose records were read for it lately.
+        self._recent: OrderedDict[int, tuple[int, ...]] = OrderedDict()
+        self._background: set[asyncio.Task[Any]] = set()
 
     async def _notes(self, ticket_id: int) -> tuple[NoteItem, ...]:
         client = self._ctx.client
@@ -144,28 +165,69 @@ class DetailLoader:
     async def configuration_details(
         self, items: Sequence[ConfigurationItem]
     ) -> tuple[ConfigurationItem, ...]:
-        """Full records for configuration references (one request per ~250 ids)."""
+        """Full records for configuration references (one request per ~250 ids); joins the
+        read a detail load started for the same references, if any."""
         if not items:
             return ()
-        batches = batched_in("id", [i.id for i in items])
+        key = _key(items)
+        records = await self._records.claim(key, lambda: self._read_records(key))
+        return tuple(i.with_record(records[i.id]) if i.id in records else i for i in items)
+
+    async def _read_records(self, ids: Sequence[int]) -> Records:
         pages = await asyncio.gather(*(
             self._ctx.client.list("/company/configurations", conditions=cond,
                                   fields=CONFIG_FIELDS, page_size=1000)
-            for cond in batches
+            for cond in batched_in("id", ids)
         ))
-        records = {int(r["id"]): r for page in pages for r in page if isinstance(r.get("id"), int)}
-        return tuple(i.with_record(records[i.id]) if i.id in records else i for i in items)
+        return {int(r["id"]): r for page in pages for r in page if isinstance(r.get("id"), int)}
 
-    async def load(self, ticket_id: int, *, configuration_details: bool = True) -> TicketDetail:
+    def _prefetch_records(self, ticket_id: int, items: Sequence[ConfigurationItem]
+                          ) -> tuple[int, ...] | None:
+        """Start reading the records ahead; the key, or None when they were read lately."""
+        key = _key(items)
+        if self._recent.get(ticket_id) == key:
+            return None  # the caller still has them (or will ask, and wait one round trip)
+        task = self._records.start(key, self._read_records(key))
+        task.add_done_callback(lambda done: self._remember(ticket_id, key, done))
+        return key
+
+    def _remember(self, ticket_id: int, key: tuple[int, ...], done: asyncio.Task[Any]) -> None:
+        if not done.cancelled() and done.exception() is None:
+            self._mark_read(ticket_id, key)
+
+    def _mark_read(self, ticket_id: int, key: tuple[int, ...]) -> None:
+        self._recent[ticket_id] = key
+        self._recent.move_to_end(ticket_id)
+        while len(self._recent) > RECENT_RECORDS:
+            self._recent.popitem(last=False)
+
+    async def stop_background(self) -> None:
+        """Cancel the reads started ahead and wait for them (the service is closing)."""
+        tasks = [*self._records.clear(), *self._background]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _prefetch_statuses(self, board_id: int | None) -> None:
+        """The board's statuses into the lookup cache (a later ``statuses()`` joins them)."""
+        if self._lookups is None or board_id is None:
+            return
+        task = asyncio.ensure_future(self._lookups.statuses(board_id))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        task.add_done_callback(_retrieve)
+
+    async def load(self, ticket_id: int, *, configuration_details: bool = True,
+                   prefetch: bool = True) -> TicketDetail:
         """The detail of ``ticket_id``; a failure on the ticket itself (403, 404...) is raised."""
         ctx = self._ctx
         ticket_id = int(ticket_id)
         guess = ctx.seen_parents.get(ticket_id)
+        ahead: list[tuple[int, ...]] = []  # records read ahead by this load
         ticket_task = asyncio.ensure_future(ctx.client.get_json(f"/service/tickets/{ticket_id}"))
         notes_t = asyncio.ensure_future(_section(ctx, "notes", self._notes(ticket_id)))
-        configs_t = asyncio.ensure_future(
-            _section(ctx, "configurations", self._config_refs(ticket_id))
-        )
+        configs_t = asyncio.ensure_future(self._configurations(
+            ticket_id, details=configuration_details, ahead=ahead if prefetch else None))
         related_t = asyncio.ensure_future(
             _section(ctx, "related", self._related(ticket_id, guess))
         )
@@ -173,40 +235,46 @@ class DetailLoader:
         sections: list[asyncio.Future[Any]] = [notes_t, configs_t, related_t, entries_t]
         try:
             raw = await ticket_task
+            if not isinstance(raw, dict) or not isinstance(raw.get("id"), int):
+                raise ServerError(f"ConnectWise answered ticket {ticket_id} without a ticket.",
+                                  endpoint="/service/tickets/{id}", code="MalformedResponse")
+            view = TicketView.from_wire(raw)
+            if prefetch:
+                self._prefetch_statuses(view.board_id)
+            notes, configs_section, related, entries = await asyncio.gather(*sections)
         except BaseException:
             for task in sections:
                 task.cancel()
             await asyncio.gather(*sections, return_exceptions=True)
+            for key in ahead:  # no detail, no caller for them
+                self._records.discard(key)
             raise
-        notes, configs, related, entries = await asyncio.gather(
-            notes_t, configs_t, related_t, entries_t
-        )
-        if not isinstance(raw, dict) or not isinstance(raw.get("id"), int):
-            raise ServerError(f"ConnectWise answered ticket {ticket_id} without a ticket.",
-                              endpoint="/service/tickets/{id}", code="MalformedResponse")
-        view = TicketView.from_wire(raw)
         ctx.note_rows([view])
-        configs_section, related_section = await asyncio.gather(
-            self._configurations(configs, configuration_details),
-            self._related_section(view, guess, related),
-        )
         return TicketDetail(
             ticket=view,
             notes=_as_section(notes),
             configurations=configs_section,
-            related=related_section,
+            related=await self._related_section(view, guess, related),
             resources=self._resources(raw, entries),
         )
 
     async def _configurations(
-        self, refs: SectionResult[tuple[ConfigurationItem, ...]], details: bool
+        self, ticket_id: int, *, details: bool, ahead: list[tuple[int, ...]] | None
     ) -> Section[tuple[ConfigurationItem, ...]]:
-        items, error, warning = refs
-        if items is None or not details or not items:
+        """References, then at once their records (read ahead into ``ahead``, or nothing)."""
+        items, error, warning = await _section(
+            self._ctx, "configurations", self._config_refs(ticket_id))
+        if items is None or not items:
+            return Section(value=items, error=error, warning=warning)
+        if not details:
+            if ahead is not None and (key := self._prefetch_records(ticket_id, items)):
+                ahead.append(key)
             return Section(value=items, error=error, warning=warning)
         full, error, warning = await _section(
             self._ctx, "configurations", self.configuration_details(items)
         )
+        if full is not None:
+            self._mark_read(ticket_id, _key(items))
         # Without Configurations (Inquire) the references are still worth showing.
         return Section(value=full if full is not None else items, error=error, warning=warning)
 
@@ -233,6 +301,15 @@ class DetailLoader:
         owner = raw.get("owner") if isinstance(raw.get("owner"), Mapping) else None
         # The owner comes with the ticket, so it is shown even when schedule entries 403.
         return Section(value=resources_of(owner, rows or []), error=error, warning=warning)
+
+
+def _key(items: Sequence[ConfigurationItem]) -> tuple[int, ...]:
+    return tuple(sorted({i.id for i in items}))
+
+
+def _retrieve(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 def _as_section(result: SectionResult[T]) -> Section[T]:

@@ -71,7 +71,7 @@ class TicketService:
         self.client = client
         self._ctx = ServiceContext(client, creds)
         self.lookups = Lookups(self._ctx)
-        self._detail = DetailLoader(self._ctx)
+        self._detail = DetailLoader(self._ctx, self.lookups)
         self._identity = IdentityResolver(self._ctx, user_email=user_email)
         self._mutations = Mutations(self._ctx, self.lookups, sleep=sleep,
                                     settle_delays=settle_delays)
@@ -210,11 +210,21 @@ class TicketService:
 
     # ------------------------------------------------------------------ detail and SLA
 
-    async def ticket_detail(self, ticket_id: int, *, configuration_details: bool = True
-                            ) -> TicketDetail:
-        """Everything about one ticket; see ``psa.detail`` for the round trips."""
-        detail = await self._detail.load(ticket_id, configuration_details=configuration_details)
+    async def ticket_detail(self, ticket_id: int, *, configuration_details: bool = True,
+                            prefetch: bool = True) -> TicketDetail:
+        """Everything about one ticket; see ``psa.detail`` for the round trips.
+
+        Without ``configuration_details`` (paint first, records next) the records and the
+        board's statuses are still requested early unless ``prefetch`` is off, so the
+        following ``configuration_details()`` / ``statuses()`` calls join them.
+        """
+        detail = await self._detail.load(ticket_id, configuration_details=configuration_details,
+                                         prefetch=prefetch)
         return detail.model_copy(update={"web_url": await self.ticket_url(ticket_id)})
+
+    async def stop_background(self) -> None:
+        """Cancel reads started ahead of their callers (``open_service`` does it on exit)."""
+        await self._detail.stop_background()
 
     async def configuration_details(self, items: Sequence[ConfigurationItem]
                                     ) -> tuple[ConfigurationItem, ...]:
@@ -302,4 +312,8 @@ async def open_service(
     """A ticket service over a fresh client, closed on exit."""
     async with ConnectWiseClient(creds, transport=transport, timeout=timeout,
                                  max_in_flight=max_in_flight, retry=retry) as client:
-        yield TicketService(client, creds, user_email=user_email)
+        service = TicketService(client, creds, user_email=user_email)
+        try:
+            yield service
+        finally:
+            await service.stop_background()

@@ -59,8 +59,8 @@ class NewTicketBackend(Protocol):
 
     async def create_ticket(self, ticket: NewTicket | Mapping[str, Any]) -> TicketView: ...
 
-    async def ticket_detail(self, ticket_id: int, *, configuration_details: bool = True
-                            ) -> TicketDetail: ...
+    async def ticket_detail(self, ticket_id: int, *, configuration_details: bool = True,
+                            prefetch: bool = True) -> TicketDetail: ...
 
 
 @dataclass(frozen=True)

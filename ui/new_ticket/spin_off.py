@@ -45,8 +45,9 @@ class SpinOffDrafter:
         dialog.form.message.show_message(
             f"Drafting a follow-up of ticket #{self.ticket_id}…", Tone.MUTED)
         try:
-            detail = await dialog.service.ticket_detail(self.ticket_id,
-                                                        configuration_details=False)
+            # Only the ticket and its notes are drafted from: nothing to read ahead.
+            detail = await dialog.service.ticket_detail(
+                self.ticket_id, configuration_details=False, prefetch=False)
         except ConnectWiseError as exc:
             dialog.form.message.show_message(
                 f"Could not read ticket #{self.ticket_id} to draft the spin-off: {exc.message} "

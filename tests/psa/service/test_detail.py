@@ -35,14 +35,17 @@ def co_assigned(sb: Sandbox) -> tuple[int, set[int]]:
 
 
 def load(sb: Sandbox, ticket_id: int, *, kind: str = "sandbox", details: bool = True,
-         seen: bool = False, rec: Recorder | None = None) -> TicketDetail:
+         seen: bool = False, rec: Recorder | None = None, prefetch: bool = False
+         ) -> TicketDetail:
+    """The detail alone by default: nothing read ahead, so the requests are the detail's."""
     async def body(svc: TicketService) -> TicketDetail:
         if seen:  # the list the user clicked in showed this ticket
             await svc.search_tickets(TicketFilters(include_closed=True), page_size=1000)
         await svc.client.api_base()
         if rec is not None:
             rec.reset()
-        return await svc.ticket_detail(ticket_id, configuration_details=details)
+        return await svc.ticket_detail(ticket_id, configuration_details=details,
+                                       prefetch=prefetch)
 
     return run(with_service(creds(sb, kind), body, rec))
 

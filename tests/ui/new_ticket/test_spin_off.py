@@ -82,6 +82,28 @@ def test_a_spin_off_is_prefilled_from_the_ticket_and_created_as_its_child(
     run_async(scenario())
 
 
+def test_drafting_a_spin_off_reads_no_configuration_records(
+    sandbox: Sandbox, make_dialog: MakeDialog, run_async: Run
+) -> None:
+    configured = next(open_ticket_with_contact(sandbox, skip=n) for n in range(40)
+                      if ticket_configurations(sandbox, open_ticket_with_contact(sandbox, skip=n)))
+
+    async def scenario() -> None:
+        async with service(sandbox) as svc:
+            dialog = make_dialog(svc, spin_off=configured)
+            await ready(dialog)
+            await asyncio.sleep(0.05)
+            assert dialog.form.parent_ticket.text() == str(configured)
+            assert "GET /company/configurations" not in svc.client.stats.by_endpoint
+
+    run_async(scenario())
+
+
+def ticket_configurations(sb: Sandbox, ticket_id: int) -> int:
+    with sb.store.lock:
+        return len(sb.store.ticket_configurations(ticket_id))
+
+
 def test_the_spin_off_keeps_its_ticket_when_the_selection_moves_on_while_drafting(
     sandbox: Sandbox, make_dialog: MakeDialog, run_async: Run
 ) -> None:
