@@ -228,7 +228,8 @@ def _early_frame(
             return None  # the first-run dialog comes instead
         title, message = APP_NAME, f"Connecting to {current.label}…"
     # Closing it early is Qt's quit, which the runner turns into the ordered shutdown.
-    frame = StartupFrame(settings, title=title, message=message, on_user_close=QApplication.quit)
+    frame = StartupFrame(settings, title=title, message=message, demo=args.demo,
+                         on_user_close=QApplication.quit)
     frame.show()
     QApplication.processEvents()  # the event loop starts later: paint now
     return frame

@@ -133,11 +133,13 @@ class Desk(QObject):
             self._settings,
             title=title,
             message=message,
+            demo=self._options.demo,
             on_user_close=lambda: self._runner.request_quit(0),
         )
         self._frame = frame
         frame.show()
-        await await_paint(frame)  # painting is queued by show(): the watch is in place in time
+        # Painting is queued by show(): the watch is in place in time.
+        await await_paint(frame.window)
 
     def _dismiss_frame(self) -> None:
         frame, self._frame = self._frame, None
@@ -219,12 +221,23 @@ class Desk(QObject):
             await old.close()
         self.session = session
         await session.open_service(transport)
-        factory = self._window_factory or default_window_factory()
         session.note_drafts = self._drafts_for(session)
-        window = factory(
-            session.service, session.settings, cache=self._cache_for(session),
-            demo=session.demo, drafts=session.note_drafts,
-        )
+        window: QMainWindow
+        shown = self._frame if self._window_factory is None else None
+        if shown is not None and session.settings is self._settings:
+            # The start-up frame is the main window's first state: fill it, no second window.
+            self._frame = None
+            filled = shown.take()
+            session.window = filled  # closed with the session even if filling it fails
+            filled.attach(session.service, cache=self._cache_for(session),
+                          drafts=session.note_drafts)
+            window = filled
+        else:
+            factory = self._window_factory or default_window_factory()
+            window = factory(
+                session.service, session.settings, cache=self._cache_for(session),
+                demo=session.demo, drafts=session.note_drafts,
+            )
         session.window = window
         self._decorate(window, session)
         # Only a stand-in action now: the launcher's code loads after the first rows.

@@ -28,19 +28,21 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QWidget
 from typing_extensions import override
 
-from ui.detail.backend import DetailBackend
-from ui.tickets.backend import TicketsBackend
-from ui.tickets.shortcut_sheet import ShortcutSheet
-from ui.tickets.tickets_page import TicketsPage
-from ui.tickets.view_link import LinkError, build_link, parse_link
-
-# The detail dock (and the psa modules behind it) load after the window's first paint.
+# Only Qt at import: the window's first state (title, menus, a placeholder) paints before the
+# ticket page's modules and psa load; `attach` then fills it. The detail dock loads after that.
 if TYPE_CHECKING:
     from psa.drafts import DraftStore
     from psa.list_cache import ListCache
     from psa.models import TicketRow, TicketView
+    from ui.detail.backend import DetailBackend
     from ui.detail.detail_dock import DetailDock
     from ui.new_ticket.launcher import NewTicketLauncher
+    from ui.tickets.backend import TicketsBackend
+    from ui.tickets.shortcut_sheet import ShortcutSheet
+    from ui.tickets.tickets_page import TicketsPage
+
+    class WindowBackend(TicketsBackend, DetailBackend, Protocol):
+        """The service calls of the list and the detail dock (psa.TicketService satisfies it)."""
 
 GEOMETRY_KEY = "main/geometry"
 STATE_KEY = "main/state"
@@ -48,10 +50,6 @@ REFRESH_CHOICES = ((0, "Off"), (30, "Every 30 seconds"), (60, "Every minute"),
                    (120, "Every 2 minutes"), (300, "Every 5 minutes"))
 
 CREATED_MESSAGE_MS = 10_000
-
-
-class WindowBackend(TicketsBackend, DetailBackend, Protocol):
-    """The service calls of the list and the detail dock (psa.TicketService satisfies it)."""
 
 
 class MainWindow(QMainWindow):
@@ -70,14 +68,16 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        service: WindowBackend,
+        service: WindowBackend | None,
         settings: QSettings,
         *,
         cache: ListCache | None = None,
         demo: bool = False,
         drafts: DraftStore | None = None,
+        starting: str = "",
         parent: QWidget | None = None,
     ) -> None:
+        """The whole window; with ``service=None`` only its first state (see `attach`)."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("Dispatch Desk — Demo (sandbox)" if demo else "Dispatch Desk")
@@ -87,20 +87,65 @@ class MainWindow(QMainWindow):
         self._select_when_listed: tuple[int, str] | None = None
         """A ticket to select once fresh rows arrive, and what to say if they lack it."""
         self._size_dock_on_show = False
+        self._saved_state: QByteArray | None = None
         self.new_ticket_action: QAction | None = None
-        self.page = TicketsPage(service, settings, cache=cache, parent=self)
-        self.setCentralWidget(self.page)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.page.toolbar)
-        self._service = service
-        self._drafts = drafts
         self._dock: DetailDock | None = None
         self._dock_scheduled = False
         self._sheet: ShortcutSheet | None = None
-        self._build_status_bar()
-        self._build_menus()
-        self._connect()
+        self._attached = False
+        menus = self.menuBar()
+        self.file_menu = menus.addMenu("&File")
+        self._view_menu = menus.addMenu("&View")
+        self._views_menu = menus.addMenu("&Views")
+        placeholder = QLabel(starting, self)  # the table's place until the page is built
+        placeholder.setObjectName("startingPlaceholder")
+        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        placeholder.setAccessibleName("Starting")
+        placeholder.setEnabled(False)  # drawn in the muted text colour
+        self.setCentralWidget(placeholder)
+        if starting:
+            self.statusBar().showMessage(starting)
         self._restore_geometry()
-        self.page.table.setFocus()
+        if service is not None:
+            self.attach(service, cache=cache, drafts=drafts)
+
+    @property
+    def attached(self) -> bool:
+        """Whether the ticket page is in (False: the first state shown at start-up)."""
+        return self._attached
+
+    def attach(
+        self,
+        service: WindowBackend,
+        *,
+        cache: ListCache | None = None,
+        drafts: DraftStore | None = None,
+    ) -> None:
+        """Fill the window with the ticket page, toolbar and status bar, and start loading.
+
+        Called once: by the constructor when given a service, or by the app on the window it
+        showed at start-up. A shown window is filled in one repaint.
+        """
+        from ui.tickets.tickets_page import TicketsPage
+
+        assert not self._attached, "attach() runs once"
+        self._attached = True
+        self.setUpdatesEnabled(False)  # one repaint with everything in: no half-built frames
+        try:
+            self.statusBar().clearMessage()
+            self.page: TicketsPage = TicketsPage(service, self._settings, cache=cache, parent=self)
+            self.setCentralWidget(self.page)
+            self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.page.toolbar)
+            self.page.toolbar.setVisible(True)  # added to a shown window: not shown by itself
+            self._service = service
+            self._drafts = drafts
+            self._build_status_bar()
+            self._build_menus()
+            self._connect()
+            self._restore_state()
+            self.page.table.setFocus()
+        finally:
+            self.setUpdatesEnabled(True)
         self.page.start()
 
     # -- construction -------------------------------------------------------------------------
@@ -124,9 +169,7 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.range_label)
 
     def _build_menus(self) -> None:
-        menus = self.menuBar()
-        self.file_menu = menus.addMenu("&File")
-        view = menus.addMenu("&View")
+        view = self._view_menu
         self.refresh_action = self._action(view, "&Refresh", self.page.refresh,
                                            QKeySequence(Qt.Key.Key_F5))
         self.search_action = self._action(view, "&Search tickets", self.page.toolbar.focus_search,
@@ -142,7 +185,6 @@ class MainWindow(QMainWindow):
             group.addAction(action)
         columns = view.addMenu("&Columns")
         columns.aboutToShow.connect(lambda: self._fill_columns_menu(columns))
-        self._view_menu = view
         self._dock_toggle_before = view.addSeparator()  # the dock's "Ticket" toggle goes here
         shortcuts = self._action(view, "Keyboard &shortcuts", self.show_shortcuts,
                                  QKeySequence("?"))
@@ -150,7 +192,7 @@ class MainWindow(QMainWindow):
         shortcuts.setShortcuts([QKeySequence("?"), QKeySequence("Shift+?"),
                                 QKeySequence(Qt.Key.Key_F1)])
 
-        views = menus.addMenu("&Views")
+        views = self._views_menu
         self._action(views, "&Save current filters as view…", self.page.save_current_as_view,
                      QKeySequence("Ctrl+Shift+S"))
         self._action(views, "&Copy link to this view", self.copy_link,
@@ -205,9 +247,10 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1440, 900)
+
+    def _restore_state(self) -> None:
         state = self._settings.value(STATE_KEY)
         # Kept: the dock, built after the first paint, is put back with a second restoreState().
-        self._saved_state: QByteArray | None = None
         if state and self.restoreState(state):
             self._saved_state = state
         else:
@@ -218,6 +261,7 @@ class MainWindow(QMainWindow):
     def detail_dock(self) -> DetailDock:
         """The ticket detail dock, built now if the first paint has not built it yet."""
         if self._dock is None:
+            assert self._attached, "the dock needs the ticket page"
             from ui.detail.binding import attach_detail_dock
 
             dock = attach_detail_dock(self, self.page, self._service, drafts=self._drafts)
@@ -246,7 +290,7 @@ class MainWindow(QMainWindow):
     @override
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
-        if not self._dock_scheduled:
+        if self._attached and not self._dock_scheduled:
             # The window is on screen: now the dock, in the next turn of the event loop.
             self._dock_scheduled = True
             QTimer.singleShot(0, self._build_dock)
@@ -258,6 +302,8 @@ class MainWindow(QMainWindow):
     # -- commands -----------------------------------------------------------------------------
     def copy_link(self) -> None:
         """Put a link to the current filters on the clipboard."""
+        from ui.tickets.view_link import build_link
+
         link = build_link(self.page.controller.filters)
         clipboard = QGuiApplication.clipboard()
         clipboard.setText(link)
@@ -265,6 +311,8 @@ class MainWindow(QMainWindow):
 
     def open_link(self, link: str) -> bool:
         """Show what a `dispatch-desk://tickets?…` link names; False (and a message) if bad."""
+        from ui.tickets.view_link import LinkError, parse_link
+
         try:
             target = parse_link(link)
         except LinkError as exc:
@@ -353,6 +401,8 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         """`?`: the shortcut sheet, non-modal."""
         if self._sheet is None:
+            from ui.tickets.shortcut_sheet import ShortcutSheet
+
             self._sheet = ShortcutSheet(self)
         self._sheet.show()
         self._sheet.raise_()
@@ -430,9 +480,11 @@ class MainWindow(QMainWindow):
     @override
     def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.setValue(GEOMETRY_KEY, self.saveGeometry())
-        self._settings.setValue(STATE_KEY, self.saveState())
+        if self._attached:  # the first state has no toolbar or dock: keep the saved one
+            self._settings.setValue(STATE_KEY, self.saveState())
         super().closeEvent(event)
-        if event.isAccepted():  # not when the app hides the window to the tray instead
+        # Not when the app hides the window to the tray instead.
+        if event.isAccepted() and self._attached:
             self.page.shutdown()
 
 

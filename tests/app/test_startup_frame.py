@@ -1,4 +1,4 @@
-"""The start-up frame: shown at once where the main window will be, gone once it is up."""
+"""The start-up frame: the main window's first state, shown at once, filled or replaced later."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ def test_frame_takes_the_main_windows_saved_geometry(qtbot: QtBot, settings: QSe
     saved.resize(600, 400)
     settings.setValue(GEOMETRY_KEY, saved.saveGeometry())
     frame = StartupFrame(settings, title="Dispatch Desk", message="Connecting…", on_user_close=list)
-    qtbot.addWidget(frame)
-    assert (frame.width(), frame.height()) == (600, 400)
+    qtbot.addWidget(frame.window)
+    assert (frame.window.width(), frame.window.height()) == (600, 400)
     window = QMainWindow()
     qtbot.addWidget(window)
     window.resize(300, 200)
@@ -28,12 +28,12 @@ def test_without_saved_geometry_the_window_opens_where_the_frame_is(
     qtbot: QtBot, settings: QSettings
 ) -> None:
     frame = StartupFrame(settings, title="Dispatch Desk", message="Starting…", on_user_close=list)
-    qtbot.addWidget(frame)
-    assert (frame.width(), frame.height()) == (1440, 900)
+    qtbot.addWidget(frame.window)
+    assert (frame.window.width(), frame.window.height()) == (1440, 900)
     window = QMainWindow()
     qtbot.addWidget(window)
     frame.place(window)
-    assert window.geometry() == frame.geometry()
+    assert window.geometry() == frame.window.geometry()
 
 
 def test_closing_the_frame_quits_but_dismissing_it_does_not(
@@ -41,12 +41,29 @@ def test_closing_the_frame_quits_but_dismissing_it_does_not(
 ) -> None:
     quits: list[bool] = []
     frame = StartupFrame(settings, title="t", message="m", on_user_close=lambda: quits.append(True))
-    qtbot.addWidget(frame)
+    qtbot.addWidget(frame.window)
     frame.show()
-    frame.close()
-    assert quits == [True]
+    frame.window.close()
+    qtbot.waitUntil(lambda: quits == [True])
     other = StartupFrame(settings, title="t", message="m", on_user_close=lambda: quits.append(True))
     other.show()
     other.dismiss()
+    qtbot.wait(10)
     assert quits == [True]
-    assert not other.isVisible()
+
+
+def test_the_frame_is_the_main_window_in_its_first_state_and_is_filled_in_place(
+    qtbot: QtBot, settings: QSettings
+) -> None:
+    quits: list[bool] = []
+    frame = StartupFrame(settings, title="Dispatch Desk", message="Connecting to Acme…",
+                         on_user_close=lambda: quits.append(True))
+    window = frame.window
+    qtbot.addWidget(window)
+    frame.show()
+    assert not window.attached
+    assert [a.text() for a in window.menuBar().actions()] == ["&File", "&View", "&Views"]
+    assert frame.take() is window
+    window.close()  # taken: closing it is now the app's business (its QuitOnClose)
+    qtbot.wait(10)
+    assert quits == []

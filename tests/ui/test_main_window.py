@@ -87,6 +87,30 @@ def test_first_page_loaded_fires_after_rows_are_painted(
     run_async(scenario())
 
 
+def test_a_window_shown_in_its_first_state_is_filled_in_place(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any]
+) -> None:
+    async def scenario() -> None:
+        window = MainWindow(None, settings, starting="Connecting…")
+        window.show()
+        assert not window.attached
+        assert [a.text() for a in window.menuBar().actions()] == ["&File", "&View", "&Views"]
+        async with service_for(sandbox, "sandbox") as svc:
+            window.attach(svc)
+            try:
+                assert window.attached and window.centralWidget() is window.page
+                assert window.page.toolbar.isVisible()
+                assert "&Refresh" in [a.text() for a in window.menuBar().actions()[1]
+                                      .menu().actions()]
+                await first_rows(window)
+            finally:
+                window.close()
+                await asyncio.sleep(0.01)
+                window.deleteLater()
+
+    run_async(scenario())
+
+
 def test_each_filter_maps_to_the_search_the_service_gets(
     sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any]
 ) -> None:
