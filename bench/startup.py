@@ -2,9 +2,9 @@
 
 Each run is a fresh interpreter (as a user starts the app): the clock starts just before the
 process is launched and stops at a first paint — for the demo, of its one main window in its
-start-up state ("frame") and of the ticket table once that window is filled ("window"); RSS is the GUI process's resident
-memory at that moment (the demo's sandbox child is a separate process and not counted). Target
-(issue 4): the demo start within 1.5× the bare window's time.
+start-up state ("frame") and of the ticket table once that window is filled ("window"). RSS
+is the GUI process's resident memory at that moment (the demo's sandbox child is a separate
+process and not counted). Target (issue 4): the demo start within 1.5× the bare window's time.
 """
 
 from __future__ import annotations
