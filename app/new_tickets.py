@@ -83,7 +83,7 @@ class _StandIn:
         else:
             self._menu.addAction(self.action)
         window.addAction(self.action)
-        for name in ("first_page_loaded", "first_page_failed"):
+        for name in ("first_page_loaded", "first_page_failed", "new_tickets_wanted"):
             signal = getattr(window, name, None)
             if signal is not None:
                 signal.connect(self.start.set)

@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
     load_failed = Signal(str)
     first_page_failed = Signal(str)   # the same event, under the name app's screenshot reads
     ticket_activated = Signal(int)
+    new_tickets_wanted = Signal()  # Spin off was asked for before the New Ticket launcher loaded
 
     def __init__(
         self,
@@ -90,6 +91,8 @@ class MainWindow(QMainWindow):
         self._saved_state: QByteArray | None = None
         self.new_ticket_action: QAction | None = None
         self._dock: DetailDock | None = None
+        self._launcher: NewTicketLauncher | None = None
+        self._pending_spin_off: int | None = None
         self._dock_scheduled = False
         self._sheet: ShortcutSheet | None = None
         self._attached = False
@@ -266,6 +269,7 @@ class MainWindow(QMainWindow):
 
             dock = attach_detail_dock(self, self.page, self._service, drafts=self._drafts)
             self._dock = dock
+            dock.spin_off_requested.connect(self._on_detail_dock_spin_off_requested)
             self._view_menu.insertAction(self._dock_toggle_before, dock.toggleViewAction())
             if self._saved_state is not None:
                 # Again, now with the dock: its place, width and visibility as the user left them.
@@ -349,8 +353,17 @@ class MainWindow(QMainWindow):
         self.new_ticket_action = action
         launcher.ticket_created.connect(self._on_launcher_ticket_created)
         launcher.open_link_requested.connect(self.open_link)
-        self.detail_dock.spin_off_requested.connect(
-            lambda ticket_id: launcher.open_spin_off(ticket_id, self))
+        self._launcher = launcher
+        pending, self._pending_spin_off = self._pending_spin_off, None
+        if pending is not None:
+            launcher.open_spin_off(pending, self)
+
+    def _on_detail_dock_spin_off_requested(self, ticket_id: int) -> None:
+        if self._launcher is not None:
+            self._launcher.open_spin_off(ticket_id, self)
+        else:  # the launcher loads after the first rows: open the dialog once it is here
+            self._pending_spin_off = ticket_id
+            self.new_tickets_wanted.emit()
 
     def _on_launcher_ticket_created(self, ticket: TicketView) -> None:
         from ui.detail.binding import reveal_ticket

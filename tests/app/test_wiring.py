@@ -23,7 +23,7 @@ from app.settings import ConnectionSettings, SavedConnection, open_settings
 from app.window_glue import file_menu_of
 from app.wiring import Desk, DeskOptions
 from psa.drafts import DraftStore
-from psa.form_drafts import NEW_TICKET_KEY, FormDraftStore
+from psa.form_drafts import NEW_TICKET_KEY, FormDraftStore, spin_off_key
 from tests.ui.qt_harness import wait_for
 from ui.connection.connection_menu import ConnectionMenu
 from ui.new_ticket.claude_settings_dialog import ClaudeSettingsDialog
@@ -345,6 +345,31 @@ def test_ctrl_n_before_the_new_ticket_code_is_loaded_opens_the_dialog_once_it_is
                        and NEW_TICKET_KEY in session.new_tickets.dialogs)
         assert session.new_tickets.dialogs[NEW_TICKET_KEY].isVisible()
         assert file_menu_texts(window).count("New ticket…") == 1
+        await runner.shutdown.run()
+
+    run_async(scenario())
+
+
+def test_spin_off_before_the_new_ticket_code_is_loaded_opens_the_dialog_once_it_is(
+    qapp: QApplication,
+    profile: Profile,
+    secrets: InMemoryStore,
+    sandbox: Any,
+    run_async: Callable[..., Any],
+) -> None:
+    desk, _connection, runner = real_window_desk(qapp, profile, secrets, sandbox.url)
+
+    async def scenario() -> None:
+        await desk.start()
+        session = desk.session
+        assert session is not None and session.window is not None
+        window = session.window
+        assert session.new_tickets is None  # loaded after the first rows, not at start-up
+        ticket_id = sandbox.store.records("tickets")[0]["id"]
+        window.detail_dock.spin_off_requested.emit(ticket_id)
+        await wait_for(lambda: session.new_tickets is not None
+                       and spin_off_key(ticket_id) in session.new_tickets.dialogs)
+        assert session.new_tickets.dialogs[spin_off_key(ticket_id)].isVisible()
         await runner.shutdown.run()
 
     run_async(scenario())
