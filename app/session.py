@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -64,6 +65,85 @@ def gated_transport(gate: asyncio.Future[None]) -> httpx2.AsyncBaseTransport:
     return GatedTransport()
 
 
+class LazyService:
+    """The window's service before it exists: its async calls wait until the session opens it.
+
+    The main window is filled (toolbar, headers, saved views) and painted before psa's service,
+    client and httpx2 load; `Session.open_service` then hands over the real service and the
+    calls waiting here go out at once. Once open, every attribute is the real service's.
+    """
+
+    def __init__(self) -> None:
+        self._service: Any = None
+        self._ready: asyncio.Future[Any] | None = None
+        self._error: BaseException | None = None
+
+    @property
+    def ready(self) -> bool:
+        """Whether the real service is here."""
+        return self._service is not None
+
+    def set_service(self, service: Any) -> None:
+        """Hand over the real service; the waiting calls go out."""
+        self._service = service
+        if self._ready is not None and not self._ready.done():
+            self._ready.set_result(service)
+
+    def set_failed(self, error: BaseException) -> None:
+        """The service could not be opened: waiting and later calls raise ``error``."""
+        self._error = error
+        if self._ready is not None and not self._ready.done():
+            self._ready.set_exception(error)
+            self._ready.exception()  # retrieved: no "never retrieved" warning without waiters
+
+    async def wait(self) -> Any:
+        """The real service, once open."""
+        if self._service is not None:
+            return self._service
+        if self._error is not None:
+            raise self._error
+        if self._ready is None:
+            self._ready = asyncio.get_running_loop().create_future()
+        return await asyncio.shield(self._ready)
+
+    @property
+    def warnings(self) -> tuple[Any, ...]:
+        """The service's permission warnings (none before it is open)."""
+        return () if self._service is None else tuple(self._service.warnings)
+
+    def __getattr__(self, name: str) -> Any:
+        service = self.__dict__.get("_service")
+        if service is not None:
+            return getattr(service, name)
+        if name.startswith("_") or name not in _async_calls():
+            raise AttributeError(f"{name!r}: the service is not open yet")
+
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            return await getattr(await self.wait(), name)(*args, **kwargs)
+
+        call.__name__ = name
+        return call
+
+
+def _async_calls() -> frozenset[str]:
+    """The service's async calls the window and its dock make (from their backend protocols)."""
+    global _ASYNC_CALLS  # noqa: PLW0603 (a cache of a constant, computed when first needed)
+    if _ASYNC_CALLS is None:
+        from ui.detail.backend import DetailBackend
+        from ui.tickets.backend import TicketsBackend
+
+        _ASYNC_CALLS = frozenset(
+            name
+            for protocol in (TicketsBackend, DetailBackend)
+            for name, value in vars(protocol).items()
+            if inspect.iscoroutinefunction(value)
+        )
+    return _ASYNC_CALLS
+
+
+_ASYNC_CALLS: frozenset[str] | None = None
+
+
 @dataclass
 class Session:
     """What is open for one connection; closed in the shutdown's fixed order."""
@@ -81,16 +161,27 @@ class Session:
     """The detail dock's psa.drafts.DraftStore (this connection's note drafts)."""
     new_tickets: Any = None
     """The window's ui.new_ticket.launcher.NewTicketLauncher (its dialogs, their drafts)."""
+    lazy: LazyService = field(default_factory=LazyService)
+    """What the window is given: the service once `open_service` has opened it."""
     _stack: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack)
 
     async def open_service(self, transport: httpx2.AsyncBaseTransport | None = None) -> Any:
-        """Enter ``psa.open_service`` for these credentials (lazily imported: psa is heavy)."""
-        from psa import open_service
+        """Enter ``psa.open_service`` for these credentials (lazily imported: psa is heavy).
 
-        kwargs: dict[str, Any] = {} if transport is None else {"transport": transport}
-        self.service = await self._stack.enter_async_context(
-            open_service(self.credentials, **kwargs)
-        )
+        The calls waiting on `lazy` go out as soon as it is open; if it cannot be opened, they
+        fail with the same error, which is raised here too.
+        """
+        try:
+            from psa import open_service
+
+            kwargs: dict[str, Any] = {} if transport is None else {"transport": transport}
+            self.service = await self._stack.enter_async_context(
+                open_service(self.credentials, **kwargs)
+            )
+        except Exception as exc:
+            self.lazy.set_failed(exc)
+            raise
+        self.lazy.set_service(self.service)
         return self.service
 
     def close_window(self) -> None:

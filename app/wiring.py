@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from app.startup_frame import StartupFrame
     from psa.connectwise.credentials import Credentials
     from ui.connection.connection_dialog import ConnectionDialog, ConnectionFields
+    from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -220,19 +221,23 @@ class Desk(QObject):
             old, self.session = self.session, None
             await old.close()
         self.session = session
-        await session.open_service(transport)
         session.note_drafts = self._drafts_for(session)
         window: QMainWindow
         shown = self._frame if self._window_factory is None else None
+        filled: MainWindow | None = None
         if shown is not None and session.settings is self._settings:
             # The start-up frame is the main window's first state: fill it, no second window.
+            # It gets the session's lazy service: the page is laid out and painted before the
+            # service's modules (psa.service, the client, httpx2) load; its first requests wait
+            # for them and go out as soon as the service is open.
             self._frame = None
             filled = shown.take()
             session.window = filled  # closed with the session even if filling it fails
-            filled.attach(session.service, cache=self._cache_for(session),
+            filled.attach(session.lazy, cache=self._cache_for(session),
                           drafts=session.note_drafts)
             window = filled
         else:
+            await session.open_service(transport)
             factory = self._window_factory or default_window_factory()
             window = factory(
                 session.service, session.settings, cache=self._cache_for(session),
@@ -249,6 +254,9 @@ class Desk(QObject):
         self._dismiss_frame()
         self.notice.set_parent(window)
         self._open_initial_target(window)
+        if filled is not None:
+            await await_paint(filled.page.table.viewport())  # the filled window on screen
+            await session.open_service(transport)
         for hook in self.on_session_opened:
             hook(session)
         return session
