@@ -45,7 +45,7 @@ class MemberKey(BaseModel):
     members); the owner is then matched by identifier, which is just as exact.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     id: int | None = Field(default=None, gt=0)
     identifier: str = Field(min_length=1)
 
@@ -53,7 +53,7 @@ class MemberKey(BaseModel):
 class TicketFilters(BaseModel):
     """The ticket list's filters; frozen, hashable and JSON-serialisable (saved views)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     board_id: int | None = Field(default=None, gt=0)
     status_id: int | None = Field(default=None, gt=0)

@@ -14,7 +14,8 @@ T = TypeVar("T")
 NoteKind = Literal["discussion", "internal", "resolution"]
 SUMMARY_MAX = 100
 
-_FROZEN = ConfigDict(frozen=True, extra="ignore")
+# defer_build: a model's validator is built at its first use, not at import (start-up).
+_FROZEN = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
 
 def _ref(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
@@ -303,7 +304,7 @@ SLA_FIELDS: tuple[str, ...] = (
 class NewTicket(BaseModel):
     """What a dispatcher fills in to open a ticket; validated before anything is sent."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
     summary: str = Field(min_length=1, max_length=SUMMARY_MAX)
     company_id: int = Field(gt=0)
     board_id: int = Field(gt=0)

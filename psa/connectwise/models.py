@@ -38,8 +38,10 @@ CwDatetime = Annotated[datetime | None, BeforeValidator(_lenient_datetime)]
 class CWModel(BaseModel):
     """Base: frozen, camelCase aliases, unknown fields ignored, nulls treated as absent."""
 
+    # defer_build: a model's validator is built at its first use, not at import (start-up).
     model_config = ConfigDict(
-        frozen=True, extra="ignore", populate_by_name=True, alias_generator=to_camel
+        frozen=True, extra="ignore", populate_by_name=True, alias_generator=to_camel,
+        defer_build=True,
     )
 
     @model_validator(mode="before")
@@ -392,7 +394,7 @@ class SystemInfo(CWModel):
 class PatchOp(BaseModel):
     """One JSON Patch operation as ConnectWise takes it (``add`` / ``replace`` / ``remove``)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     op: Literal["add", "replace", "remove"]
     path: str
