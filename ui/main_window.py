@@ -277,6 +277,8 @@ class MainWindow(QMainWindow):
             elif self.isVisible():
                 dock.show()  # first run: a dock added to a shown window starts hidden
                 self._size_dock()
+                # The dock's width only holds once the new layout has run: set it again then.
+                QTimer.singleShot(0, self._size_dock)
         return self._dock
 
     def _size_dock(self) -> None:

@@ -564,3 +564,31 @@ def test_the_ticket_dock_starts_at_its_preferred_width_keeps_the_users_and_toggl
             assert window.detail_dock.width() == 400  # restored, not reset to the first-run width
 
     run_async(scenario())
+
+
+def test_a_window_filled_after_it_shows_gives_the_dock_its_preferred_width(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any]
+) -> None:
+    # The app's start-up path: the window shows in its first state, then gets the ticket page,
+    # and the dock is added to the already shown window (at once for --open-ticket).
+    async def scenario() -> None:
+        async with service_for(sandbox, "sandbox") as svc:
+            window = MainWindow(None, settings, starting="Starting…")
+            window.resize(1440, 900)  # as --screenshot renders it
+            window.show()
+            await asyncio.sleep(0.05)
+            window.attach(Recording(svc))
+            ticket_id = sandbox.store.records("tickets")[0]["id"]
+            window.open_ticket(ticket_id)  # as --open-ticket does: the dock is asked for at once
+            try:
+                await first_rows(window)
+                dock = window.detail_dock
+                await asyncio.sleep(0.05)  # layouts settle
+                assert dock.isVisible() and dock.width() == PREFERRED_WIDTH
+                assert window.page.table.width() > dock.width()  # the list keeps the room
+            finally:
+                window.close()
+                await asyncio.sleep(0.01)
+                window.deleteLater()
+
+    run_async(scenario())
