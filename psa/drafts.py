@@ -12,18 +12,15 @@ reaching the disk; ``flush()`` waits for every write still on its way (call it a
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import logging
-import os
-import tempfile
 from collections.abc import Awaitable, Generator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from psa.json_files import read_model, write_model
 from psa.models import NoteKind
 
 log = logging.getLogger(__name__)
@@ -144,38 +141,15 @@ class DraftStore:
         path = self.path_for(ticket_id)
         if path is None:
             return None
-        try:
-            raw = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            log.warning("Cannot read draft %s: %s", path, exc)
-            return None
-        try:
-            draft = NoteDraft.model_validate(json.loads(raw))
-        except (ValueError, ValidationError) as exc:
-            log.warning("Ignoring an unreadable draft %s: %s", path, exc)
+        draft = read_model(path, NoteDraft, what="draft")
+        if draft is None:
             return None
         return draft if draft.ticket_id == ticket_id and not draft.empty else None
 
     def _write(self, ticket_id: int, draft: NoteDraft | None) -> None:
         path = self.path_for(ticket_id)
-        if path is None:
-            return
-        if draft is None:
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(draft.model_dump_json(indent=1))
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        if path is not None:
+            write_model(path, draft)
 
     def _ids_on_disk(self) -> list[int]:
         if self.directory is None or not self.directory.is_dir():

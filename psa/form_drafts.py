@@ -12,16 +12,14 @@ store keeps its own write tasks, so a dialog may close while its draft is still 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import logging
-import os
 import re
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
+
+from psa.json_files import read_model, write_model
 
 log = logging.getLogger(__name__)
 
@@ -162,37 +160,13 @@ class FormDraftStore:
     # ------------------------------------------------------------------ blocking helpers
 
     def _read(self, key: str) -> FormDraft | None:
-        path = self.path_for(key)
-        try:
-            raw = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            log.warning("Cannot read ticket draft %s: %s", path, exc)
-            return None
-        try:
-            draft = FormDraft.model_validate(json.loads(raw))
-        except (ValueError, ValidationError) as exc:
-            log.warning("Ignoring an unreadable ticket draft %s: %s", path, exc)
+        draft = read_model(self.path_for(key), FormDraft, what="ticket draft")
+        if draft is None:
             return None
         return draft if draft.key == key and not draft.empty else None
 
     def _write(self, key: str, draft: FormDraft | None) -> None:
-        path = self.path_for(key)
-        if draft is None:
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-            return
-        self.directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=self.directory)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(draft.model_dump_json(indent=1))
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_model(self.path_for(key), draft)
 
     def _keys_on_disk(self) -> list[str]:
         if not self.directory.is_dir():
