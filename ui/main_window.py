@@ -501,6 +501,8 @@ class MainWindow(QMainWindow):
         # Not when the app hides the window to the tray instead.
         if event.isAccepted() and self._attached:
             self.page.shutdown()
+            if self._dock is not None:  # its loads must not outlive the window (and the client)
+                self._dock.tasks.cancel_all()
 
 
 def _freeze_start_up_objects() -> None:
