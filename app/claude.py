@@ -20,16 +20,19 @@ log = logging.getLogger(__name__)
 CLAUDE_ACCOUNT = "claude-api-key"
 """The secret store's account name of the Claude API key."""
 MODEL_KEY = "claude/model"
-DEFAULT_MODEL = "claude-haiku-5-5"
 
 
 def claude_model(settings: QSettings) -> str:
     """The model Quick Create asks for (settings, else the fast and cheap default)."""
     value = settings.value(MODEL_KEY)
+    from psa.intake.defaults import DEFAULT_MODEL  # not at start-up: psa.intake loads later
+
     return value.strip() if isinstance(value, str) and value.strip() else DEFAULT_MODEL
 
 
 def set_claude_model(settings: QSettings, model: str) -> None:
+    from psa.intake.defaults import DEFAULT_MODEL
+
     settings.setValue(MODEL_KEY, model.strip() or DEFAULT_MODEL)
     settings.sync()
 

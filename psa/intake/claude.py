@@ -20,6 +20,7 @@ from anthropic._request import APIRequest
 from anthropic._response import AsyncAPIResponse
 from pydantic import SecretStr
 
+from psa.intake.defaults import DEFAULT_MODEL
 from psa.intake.errors import (
     ConnectionFailed,
     IntakeError,
@@ -35,7 +36,6 @@ from psa.intake.errors import (
     ServiceError,
 )
 
-DEFAULT_MODEL = "claude-haiku-5-5"
 T = TypeVar("T", bound=pydantic.BaseModel)
 
 

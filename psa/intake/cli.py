@@ -14,17 +14,17 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pydantic import SecretStr
 
-from psa.connectwise.credentials import Credentials
-from psa.intake.adapter import catalog_from_service
-from psa.intake.catalog import IntakeCatalog
-from psa.intake.claude import DEFAULT_MODEL, ClaudeSettings
-from psa.intake.errors import IntakeError
-from psa.intake.service import DraftResult, IntakeService
-from psa.service import open_service
+from psa.intake.defaults import DEFAULT_MODEL
+
+if TYPE_CHECKING:  # the SDK (~2 s) loads only when a draft is asked for, not for `--help`
+    from psa.connectwise.credentials import Credentials
+    from psa.intake.catalog import IntakeCatalog
+    from psa.intake.claude import ClaudeSettings
+    from psa.intake.service import DraftResult
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -57,12 +57,19 @@ def claude_settings(args: argparse.Namespace) -> ClaudeSettings | None:
     key = os.environ.get("ANTHROPIC_API_KEY", "").strip()
     if not key or args.offline:
         return None
+    from psa.intake.claude import ClaudeSettings
+
     return ClaudeSettings(api_key=SecretStr(key), model=args.model, timeout=args.timeout,
                           base_url=os.environ.get("ANTHROPIC_BASE_URL") or None)
 
 
 def run_draft(args: argparse.Namespace, creds: Credentials, out: TextIO | None = None) -> int:
     """Read the lookups, draft, print JSON; exit code 1 only when no draft could be made."""
+    from psa.intake.adapter import catalog_from_service
+    from psa.intake.errors import IntakeError
+    from psa.intake.service import IntakeService
+    from psa.service import open_service
+
     out = out or sys.stdout
     text = sys.stdin.read() if args.text == "-" else args.text
     settings = claude_settings(args)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from psa.intake.claude import DEFAULT_MODEL
+from psa.intake.defaults import DEFAULT_MODEL
 from ui.async_tools import WidgetTasks
 from ui.detail.look import Tone
 from ui.new_ticket.form_fields import quiet

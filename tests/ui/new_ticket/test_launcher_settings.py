@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from psa.form_drafts import FormDraftStore
-from psa.intake.claude import DEFAULT_MODEL
+from psa.intake.defaults import DEFAULT_MODEL
 from psa.intake.service import IntakeService
 from psa.sandbox import Sandbox
 from tests.ui.new_ticket.support import (
