@@ -87,10 +87,40 @@ def run_async(qloop: qasync.QEventLoop) -> Callable[..., Any]:
     """Drive a scenario coroutine on the test's qasync loop, with a safety timeout."""
 
     def run(coro: Coroutine[Any, Any, T], timeout: float = 20.0) -> T:
-        result: T = qloop.run_until_complete(asyncio.wait_for(coro, timeout))
+        try:
+            result: T = qloop.run_until_complete(asyncio.wait_for(coro, timeout))
+        finally:
+            qloop.run_until_complete(_settle())
         return result
 
     return run
+
+
+async def _settle(grace: float = 2.0) -> None:
+    """Let what a scenario left behind finish while the loop still runs.
+
+    Closing a window cancels its loads; their unwinding (and anyio's cancel-scope retries, which
+    re-schedule themselves with ``call_soon`` until every task in the scope is done) must happen
+    on a *running* loop. Left for teardown, pytest-qt's event processing would fire those
+    callbacks outside ``run_until_complete`` and they would fail with "no running event loop".
+    Tasks still alive after ``grace`` seconds are cancelled; their errors still reach the loop's
+    exception handler and fail the test.
+    """
+    loop = asyncio.get_running_loop()
+    me = asyncio.current_task()
+    deadline = loop.time() + grace
+    while True:
+        pending = [t for t in asyncio.all_tasks() if t is not me and not t.done()]
+        if not pending:
+            break
+        if loop.time() > deadline:
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            break
+        await asyncio.sleep(0.005)
+    for _ in range(5):  # drain callbacks already scheduled (cancellation retries, done-callbacks)
+        await asyncio.sleep(0)
 
 
 @pytest.fixture
