@@ -50,6 +50,8 @@ REFRESH_CHOICES = ((0, "Off"), (30, "Every 30 seconds"), (60, "Every minute"),
                    (120, "Every 2 minutes"), (300, "Every 5 minutes"))
 
 CREATED_MESSAGE_MS = 10_000
+DOCK_AT_THE_LATEST_MS = 400
+"""The detail dock is built after the first page, or this long after the first paint."""
 
 
 class MainWindow(QMainWindow):
@@ -297,12 +299,18 @@ class MainWindow(QMainWindow):
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         if self._attached and not self._dock_scheduled:
-            # The window is on screen: now the dock, in the next turn of the event loop.
+            # The window is on screen. The dock comes once the first page has settled: built
+            # now, its tens of milliseconds (more with its imports) would run while the first
+            # request is still being put on the wire and delay the rows by as much. A first
+            # page that takes long gets the dock meanwhile; a click builds it at once.
             self._dock_scheduled = True
-            QTimer.singleShot(0, self._build_dock)
+            QTimer.singleShot(DOCK_AT_THE_LATEST_MS, self, self._build_dock)
+
+    def _build_dock_soon(self) -> None:
+        QTimer.singleShot(0, self, self._build_dock)
 
     def _build_dock(self) -> None:
-        if self._dock is None:
+        if self._dock is None and self._attached and self.isVisible():
             self.detail_dock  # noqa: B018 (builds it)
 
     # -- commands -----------------------------------------------------------------------------
@@ -461,6 +469,7 @@ class MainWindow(QMainWindow):
         if not self._first_done:
             self.load_failed.emit(problem.message)
             self.first_page_failed.emit(problem.message)
+            self._build_dock_soon()
 
     def _on_controller_problem_cleared(self) -> None:
         self.statusBar().showMessage("Connected again — the list is up to date.", 6000)
@@ -490,6 +499,7 @@ class MainWindow(QMainWindow):
             self._first_done = True
             _freeze_start_up_objects()
             self.first_page_loaded.emit()
+            self._build_dock_soon()
 
     # -- closing ------------------------------------------------------------------------------
     @override

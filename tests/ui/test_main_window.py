@@ -548,7 +548,9 @@ def test_the_ticket_dock_starts_at_its_preferred_width_keeps_the_users_and_toggl
         async with open_window(sandbox, settings) as (window, _backend):
             await first_rows(window)
             dock = window.detail_dock
-            assert dock.isVisible() and dock.width() == PREFERRED_WIDTH
+            # Built after the first page; its width holds once the new layout has run.
+            await wait_for(lambda: dock.width() == PREFERRED_WIDTH)
+            assert dock.isVisible()
             # Within the offscreen screen (800×600), which restoreGeometry() clamps to.
             window.resize(790, 580)
             window.resizeDocks([dock], [400], Qt.Orientation.Horizontal)
@@ -562,6 +564,24 @@ def test_the_ticket_dock_starts_at_its_preferred_width_keeps_the_users_and_toggl
         async with open_window(sandbox, settings) as (window, _backend):
             await first_rows(window)
             assert window.detail_dock.width() == 400  # restored, not reset to the first-run width
+
+    run_async(scenario())
+
+
+def test_the_dock_is_built_after_the_first_page_not_while_its_request_goes_out(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any]
+) -> None:
+    # Built at the first paint, the dock's construction ran before the first request was on
+    # the wire and delayed the rows by as much; now it follows the first page by itself.
+    async def scenario() -> None:
+        async with open_window(sandbox, settings) as (window, _backend):
+            dock_when_rows_came: list[bool] = []
+            window.page.controller.first_page_loaded.connect(
+                lambda: dock_when_rows_came.append(window._dock is not None))
+            await wait_for(lambda: bool(dock_when_rows_came))
+            assert dock_when_rows_came == [False]
+            await wait_for(lambda: window._dock is not None)  # nobody asked: built by itself
+            assert window.detail_dock.isVisible()
 
     run_async(scenario())
 
