@@ -194,8 +194,8 @@ class Desk(QObject):
         session = Session(
             credentials=creds, settings=settings, demo=True, sandbox=sandbox, temp_profile=temp
         )
-        transport = None if sandbox is None else gated_transport(gate)
-        return await self._open(session, transport)
+        # The transport (and httpx2 with it) is made after the window's first paint.
+        return await self._open(session, None if sandbox is None else lambda: gated_transport(gate))
 
     async def _start_sandbox(self, sandbox: DemoSandbox, gate: asyncio.Future[None]) -> None:
         try:
@@ -216,7 +216,7 @@ class Desk(QObject):
         session = Session(credentials=creds, settings=self._settings, connection_key=connection_key)
         return await self._open(session, None)
 
-    async def _open(self, session: Session, transport: Any) -> Session:
+    async def _open(self, session: Session, make_transport: Callable[[], Any] | None) -> Session:
         if self.session is not None:
             old, self.session = self.session, None
             await old.close()
@@ -237,7 +237,7 @@ class Desk(QObject):
                           drafts=session.note_drafts)
             window = filled
         else:
-            await session.open_service(transport)
+            await session.open_service(make_transport() if make_transport else None)
             factory = self._window_factory or default_window_factory()
             window = factory(
                 session.service, session.settings, cache=self._cache_for(session),
@@ -256,7 +256,7 @@ class Desk(QObject):
         self._open_initial_target(window)
         if filled is not None:
             await await_paint(filled.page.table.viewport())  # the filled window on screen
-            await session.open_service(transport)
+            await session.open_service(make_transport() if make_transport else None)
         for hook in self.on_session_opened:
             hook(session)
         return session
