@@ -70,6 +70,8 @@ class DemoSandbox:
         self._args = [*SANDBOX_ARGS, "--port", str(self.port), *extra_args]
         self._process: subprocess.Popen[str] | None = None
         self._line: asyncio.Future[str] | None = None
+        self.stopped = False
+        """``stop()`` was called (a start cut short by quitting is not a failure)."""
 
     def launch(self) -> None:
         """Start the child now (a few milliseconds); ``start()`` awaits its announcement."""
@@ -99,6 +101,7 @@ class DemoSandbox:
 
     async def stop(self) -> None:
         """Stop the child: terminate, then kill if it lingers."""
+        self.stopped = True
         process, self._process = self._process, None
         if process is None:
             return

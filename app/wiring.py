@@ -201,9 +201,13 @@ class Desk(QObject):
         try:
             await sandbox.start()
         except Exception as exc:
-            log.error("The demo sandbox did not start: %s", exc)
+            if sandbox.stopped:
+                log.info("The demo sandbox was stopped while it started (quitting)")
+            else:
+                log.error("The demo sandbox did not start: %s", exc)
             if not gate.done():
                 gate.set_exception(exc)
+                gate.exception()  # retrieved: no request may be left to wait for it
             return
         if not gate.done():
             gate.set_result(None)
