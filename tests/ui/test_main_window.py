@@ -24,6 +24,7 @@ from ui.pyside_refcount_fix import keep_singletons_alive
 from ui.tickets import tickets_controller
 from ui.tickets.problems import ProblemKind
 from ui.tickets.ticket_table_model import Column
+from ui.tickets.ticket_table_view import DEFAULT_ORDER
 
 keep_singletons_alive()
 __all__ = ["sandbox"]  # the shared sandbox fixture, used by name below
@@ -282,6 +283,28 @@ def test_sorting_maps_to_order_by_and_local_only_columns_wait_for_all_rows(
             header.sectionClicked.emit(int(Column.SLA))
             await asyncio.sleep(0.05)
             assert header.sortIndicatorSection() == Column.SLA
+
+    run_async(scenario())
+
+
+def test_default_columns_put_sla_and_assignee_before_the_rest_and_reset_restores_them(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any]
+) -> None:
+    async def scenario() -> None:
+        async with open_window(sandbox, settings) as (window, _backend):
+            await first_rows(window)
+            table = window.page.table
+            header = table.horizontalHeader()
+
+            def layout() -> tuple[list[Column], set[Column]]:
+                order = sorted(Column, key=header.visualIndex)
+                return order, {c for c in Column if header.isSectionHidden(c)}
+
+            assert layout() == (list(DEFAULT_ORDER), {Column.AGE})
+            header.moveSection(header.visualIndex(Column.SLA), 9)
+            header.setSectionHidden(Column.COMPANY, True)
+            table.apply_default_columns()  # View ▸ Reset columns
+            assert layout() == (list(DEFAULT_ORDER), {Column.AGE})
 
     run_async(scenario())
 

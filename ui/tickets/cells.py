@@ -80,6 +80,20 @@ def updated_text(updated: datetime | None, now: datetime) -> str:
     return day if local.year == now.astimezone().year else f"{day} {local.year}"
 
 
+_NUMBERED_PRIORITY = re.compile(r"^\s*priority\s*(\d+)\b", re.IGNORECASE)
+
+
+def priority_text(name: str) -> str:
+    """ConnectWise's "Priority 2 - Quick Response" as "P2" (the tooltip has the whole name).
+
+    The number (and the colour dot beside it) is what a dispatcher scans for, and it leaves the
+    width to the summary and the SLA. Names of other shapes (a site's own "Critical", "High")
+    are shown as they are.
+    """
+    match = _NUMBERED_PRIORITY.match(name)
+    return name if match is None else f"P{match.group(1)}"
+
+
 def owner_text(row: TicketRow) -> str:
     """The resources string CW derives (owner first), else the owner alone."""
     return row.resources or row.owner_identifier

@@ -177,6 +177,8 @@ class TicketTableModel(QAbstractTableModel):
                 return self.sla_cell(row).tooltip or None
             if column == Column.SUMMARY:
                 return row.summary
+            if column == Column.PRIORITY:
+                return row.priority_name or None
             if column == Column.ID and row.id in self._changed:
                 return "Changed since you last looked"
         if role == _ACCESSIBLE_DESCRIPTION and column == Column.ID:
@@ -215,7 +217,7 @@ class TicketTableModel(QAbstractTableModel):
             case Column.STATUS:
                 return row.status_name
             case Column.PRIORITY:
-                return row.priority_name
+                return cells.priority_text(row.priority_name)
             case Column.OWNER:
                 return cells.owner_text(row)
             case Column.AGE:

@@ -8,7 +8,7 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication
 
 from psa.models import SlaState, TicketRow
-from ui.tickets.cells import SlaLevel, sla_cell
+from ui.tickets.cells import SlaLevel, priority_text, sla_cell
 from ui.tickets.columns import Column
 from ui.tickets.ticket_table_view import DEFAULT_SAMPLES
 
@@ -75,3 +75,12 @@ def test_every_sla_text_fits_the_columns_default_width(qapp: QApplication) -> No
             texts.add(sla_cell(state(**extra), ROW).text)
     too_wide = {t for t in texts if metrics.horizontalAdvance(t) > width}
     assert not too_wide
+
+
+def test_numbered_priorities_read_as_their_number_and_other_names_as_they_are() -> None:
+    assert priority_text("Priority 2 - Quick Response") == "P2"
+    assert priority_text("priority 10 – Low") == "P10"
+    assert priority_text("Priority 1") == "P1"
+    assert priority_text("Critical") == "Critical"
+    assert priority_text("Prioritised 2") == "Prioritised 2"  # not "Priority N"
+    assert priority_text("") == ""

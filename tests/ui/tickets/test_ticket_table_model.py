@@ -231,3 +231,13 @@ def test_rows_moved_by_a_merge_are_marked_when_they_changed() -> None:
     assert ids(model) == [3, 1, 2]
     assert model.is_changed(3)
     assert not model.is_changed(1)
+
+
+def test_priority_shows_its_number_with_the_whole_name_in_the_tooltip() -> None:
+    model = make_model()
+    model.reset_rows([row(1, priority_name="Priority 2 - Quick Response"),
+                      row(2, priority_name="Critical")], 2)
+    cell = model.index(0, Column.PRIORITY)
+    assert cell.data() == "P2"
+    assert cell.data(Qt.ItemDataRole.ToolTipRole) == "Priority 2 - Quick Response"
+    assert model.index(1, Column.PRIORITY).data() == "Critical"
