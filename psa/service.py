@@ -110,6 +110,25 @@ class TicketService:
         return TicketPage(items=items, total=total, page=page, page_size=page_size,
                           warnings=warnings)
 
+    async def ticket_id_at(self, filters: TicketFilters, position: int) -> int | None:
+        """The id of the ticket now at 1-based ``position`` of ``filters``' list, or None.
+
+        One row with only its id: a cheap look at where a page boundary is now, sent beside the
+        next page. Lists that are matched client-side (verified text search) are read as a
+        one-row page, which gives the same answer at the same cost as their pages.
+        """
+        if position < 1:
+            raise ValueError("position must be >= 1")
+        search = filters.text_search()
+        if search is not None and (search.impossible or search.needs_verification):
+            page = await self.search_tickets(filters, page=position, page_size=1)
+            return page.items[0].id if page.items else None
+        base, _warnings = await self._base_conditions(filters)
+        conditions = all_of([base, search.condition if search else None])
+        rows = await self.client.list("/service/tickets", conditions=conditions, fields=["id"],
+                                      order_by=filters.order_by, page=position, page_size=1)
+        return int(rows[0]["id"]) if rows else None
+
     async def _base_conditions(
         self, filters: TicketFilters
     ) -> tuple[Cond | None, tuple[PermissionWarning, ...]]:

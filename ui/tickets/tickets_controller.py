@@ -37,6 +37,10 @@ RETRY_DELAYS = (2.0, 5.0, 10.0, 30.0, 60.0)
 CLOCK_TICK_MS = 30_000
 
 
+async def _nothing() -> None:
+    return None
+
+
 class TicketsController(QObject):
     """Owns the query behind the table; the window owns the widgets and shows what it emits."""
 
@@ -278,18 +282,26 @@ class TicketsController(QObject):
     async def _fetch_next(
         self, generation: int, number: int
     ) -> tuple[TicketPage | None, TicketPage] | None:
-        """Page `number`, plus page `number - 1` again when the total moved meanwhile.
+        """Page `number`, plus page `number - 1` again when rows moved across the boundary.
 
-        A changed total means tickets arrived or left above: rows may have crossed the page
-        boundary, and re-reading the previous page catches the ones that moved up into it.
+        Beside the page goes a one-row look at the boundary: the id now at the position of the
+        last loaded row. When it is no longer that row, or the total moved, tickets arrived or
+        left above — possibly both at once, which leaves the total as it was — and rows may have
+        crossed the boundary; re-reading the previous page catches the ones that moved up.
         """
         known_total = self.model.total
-        page = await self._backend.search_tickets(
-            self._filters, page=number, page_size=self._page_size
+        boundary = (number - 1) * self._page_size
+        last = self.model.row_at(boundary - 1) if number > 1 else None
+        aligned = last is not None and self.model.rowCount() == boundary
+        page, at_boundary = await asyncio.gather(
+            self._backend.search_tickets(self._filters, page=number, page_size=self._page_size),
+            self._backend.ticket_id_at(self._filters, boundary) if aligned
+            else _nothing(),
         )
         if generation != self._generation:
             return None
-        if page.total == known_total or number == 1:
+        if number == 1 or (last is not None and aligned and page.total == known_total
+                           and at_boundary == last.id):
             return None, page
         before = await self._backend.search_tickets(
             self._filters, page=number - 1, page_size=self._page_size

@@ -106,6 +106,33 @@ def test_free_text_searches_number_summary_and_company(sandbox: Sandbox) -> None
     assert found
 
 
+def test_ticket_id_at_reads_one_id_at_a_list_position(sandbox: Sandbox) -> None:
+    rec = Recorder()
+    filters = TicketFilters(order_by="summary asc")
+    verified = TicketFilters(query="% used", include_closed=True)  # "%": matched client-side
+
+    async def body(svc: TicketService) -> list[int | None]:
+        await svc.client.api_base()
+        rec.reset()
+        found = [await svc.ticket_id_at(filters, n) for n in (1, 17)]
+        with pytest.raises(ValueError, match="position"):
+            await svc.ticket_id_at(filters, 0)
+        return [*found, await svc.ticket_id_at(filters, 100_000),
+                await svc.ticket_id_at(verified, 1)]
+
+    first, seventeenth, past_end, verified_first = run(
+        with_service(creds(sandbox), body, rec))
+    page = search(sandbox, filters, page_size=17)
+    assert [first, seventeenth] == [page.items[0].id, page.items[16].id]
+    assert past_end is None
+    assert verified_first == search(sandbox, verified, page=1, page_size=1).items[0].id
+    one = rec.sent[0]
+    assert one.path == "/service/tickets" and one.params["fields"] == "id"
+    assert one.params["pageSize"] == "1" and one.params["page"] == "1"
+    assert one.params["orderBy"] == "summary asc"
+    assert rec.sent[1].params["page"] == "17"
+
+
 def test_text_needing_verification_keeps_the_total_honest(sandbox: Sandbox) -> None:
     # "_" and "%" are wildcards on the server: the service verifies and counts true matches only.
     rec = Recorder()

@@ -172,6 +172,43 @@ def test_a_ticket_closing_above_does_not_make_a_row_vanish(
     run_async(scenario())
 
 
+def test_a_ticket_leaving_above_while_another_joins_below_does_not_hide_a_row(
+    fresh_sandbox: Sandbox, run_async: Callable[..., Any]
+) -> None:
+    # The total stays the same, so it cannot tell that the rows after page 1 moved up by one:
+    # the row that crossed into page 1 must still be shown.
+    async def scenario() -> None:
+        async with service(fresh_sandbox) as svc:
+            backend = Recording(svc)
+            controller = controller_for(backend)
+            filters = TicketFilters()
+            controller.apply(filters)
+            await loaded(controller)
+            rows = controller.model.rows()
+            total = controller.model.total
+            victim = rows[3]
+            old = next(t for t in fresh_sandbox.store.records("tickets")
+                       if t["closedFlag"] and t["id"] < rows[-1].id - 30)
+            assert victim.board_id is not None
+            closed = next(s for s in await svc.statuses(victim.board_id) if s.closed)
+            reopened = next(s for s in await svc.statuses(old["board"]["id"])
+                            if not s.closed and not s.inactive)
+            await svc.update_status(victim.id, closed.id)
+            await svc.update_status(old["id"], reopened.id)
+            assert (await svc.search_tickets(filters, page=1, page_size=1)).total == total
+            n = len(backend.searches)
+            controller.model.fetchMore(QModelIndex())
+            await wait_for(lambda: controller.model.rowCount() >= 39)
+            await wait_for(lambda: not controller.model.fetching)
+            got = ids(controller.model)
+            assert victim.id not in got
+            assert got == await server_ids(backend, filters, len(got))
+            # One look at the boundary showed the shift; page 1 was read again to close it.
+            assert [p for _, p, size in backend.searches[n:] if size != 1] == [2, 1]
+
+    run_async(scenario())
+
+
 def test_refresh_updates_rows_in_place_and_marks_them_changed(
     fresh_sandbox: Sandbox, run_async: Callable[..., Any]
 ) -> None:
