@@ -5,7 +5,6 @@ The private key is never written here: it lives only in the secret store (app.se
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +37,8 @@ class SavedConnection:
     @property
     def key(self) -> str:
         """A stable id for the settings group (site text may hold characters INI keys cannot)."""
+        import hashlib  # not at import: this module is on the path to the first paint
+
         return hashlib.sha256(self.account.encode()).hexdigest()[:16]
 
     @property
