@@ -11,7 +11,14 @@ from typing import Any
 
 import pytest
 
-from app.errors import ErrorHook, Scrubber, close_logging, plain_message, setup_logging
+from app.errors import (
+    ErrorHook,
+    RollingFile,
+    Scrubber,
+    close_logging,
+    plain_message,
+    setup_logging,
+)
 from psa.connectwise.errors import AuthFailed
 
 SECRET = "hunter2-private-key"
@@ -143,3 +150,30 @@ def test_qt_slot_errors_go_to_the_hook(
 
     run_async(scenario())
     assert any("LookupError" in text for _t, text in shown)
+
+
+def test_the_log_rolls_over_past_its_size_keeping_the_newest_backups(tmp_path: Path) -> None:
+    path = tmp_path / "dispatch-desk.log"
+    handler = RollingFile(path, max_bytes=1_000, backups=2)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("test.rolling")
+    logger.propagate = False
+    logger.addHandler(handler)
+    try:
+        for n in range(60):
+            logger.warning("record %03d %s", n, "x" * 80)
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == ["dispatch-desk.log", "dispatch-desk.log.1", "dispatch-desk.log.2"]
+    backup = (tmp_path / "dispatch-desk.log.1").read_text(encoding="utf-8")
+    assert 1_000 <= len(backup.encode()) < 1_100  # rolled right after passing the size
+
+    def numbers(name: str) -> list[int]:
+        return [int(line.split()[1]) for line in
+                (tmp_path / name).read_text(encoding="utf-8").splitlines()]
+
+    kept = numbers("dispatch-desk.log.2") + numbers("dispatch-desk.log.1") + numbers(
+        "dispatch-desk.log")
+    assert kept == list(range(kept[0], 60)) and kept[0] > 0  # the newest, in order, no gap

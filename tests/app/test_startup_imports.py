@@ -20,7 +20,10 @@ LATER = ("anthropic", "psa.intake", "ui.new_ticket.launcher", "ui.detail.detail_
 """Not before the filled window's first paint: Quick Create, Claude and the detail dock."""
 SERVICE = ("psa.service", "psa.connectwise.client", "httpx2")
 """Not before the filled window's first paint either: the service opens after it."""
-WATCHED = LATER + SERVICE
+FRAME = ("pydantic", "psa.models", "psa.filters", "asyncio", "qasync", "typing_extensions",
+         "logging.handlers", "hashlib", "app.wiring")
+"""Not before the start-up state's first paint: what only the filled window and the app need."""
+WATCHED = LATER + SERVICE + FRAME
 
 # The demo against a sandbox URL that never answers; quits after the filled table's first paint.
 _PROBE = r"""
@@ -78,9 +81,8 @@ def test_the_filled_main_window_paints_before_the_service_intake_and_the_dock_lo
     line = next((x for x in done.stdout.splitlines() if x.startswith("PROBE ")), None)
     assert line is not None, done.stdout + done.stderr
     seen = json.loads(line.removeprefix("PROBE "))
-    assert seen == {
-        "start-up state built": [],
-        "start-up state painted": [],
-        "filled": [],
-        "filled and painted": [],
-    }
+    assert seen["start-up state built"] == []
+    assert seen["start-up state painted"] == []
+    later = sorted(LATER + SERVICE)
+    assert [n for n in seen["filled"] if n in later] == []
+    assert [n for n in seen["filled and painted"] if n in later] == []
