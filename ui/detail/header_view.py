@@ -11,10 +11,10 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from psa.models import BoardStatusOption, PermissionWarning, TicketRow, TicketView
-from ui.detail.look import field_label, muted
+from ui.detail.look import field_label, is_dark, muted
 from ui.tickets import cells
 from ui.tickets.cells import SlaLevel
-from ui.tickets.ticket_table_model import SLA_COLOURS
+from ui.tickets.columns import SLA_COLOURS, SLA_COLOURS_DARK
 
 FIELDS = ("Company", "Contact", "Board", "Type", "Priority", "SLA", "Age", "Owner")
 # Grid cells (row, column, column span) of each field: two columns of pairs, long ones wide.
@@ -165,7 +165,8 @@ class HeaderView(QWidget):
         label = self.values["SLA"]
         label.setText(cell.text or "—")
         label.setToolTip(cell.tooltip)
-        colour = SLA_COLOURS.get(cell.level) if cell.level is not SlaLevel.NONE else None
+        colours = SLA_COLOURS_DARK if is_dark(self.palette()) else SLA_COLOURS
+        colour = colours.get(cell.level) if cell.level is not SlaLevel.NONE else None
         label.setStyleSheet(f"color: {colour.name()}; font-weight: bold;" if colour else "")
 
     def set_statuses(self, ticket_id: int, statuses: Sequence[BoardStatusOption],
