@@ -59,6 +59,8 @@ REFRESH_CHOICES = ((0, "Off"), (30, "Every 30 seconds"), (60, "Every minute"),
 CREATED_MESSAGE_MS = 10_000
 DOCK_AT_THE_LATEST_MS = 400
 """The detail dock is built after the first page, or this long after the first paint."""
+DOCK_MAX_SHARE = 0.4
+"""The dock's first width is at most this share of the window's."""
 
 
 class MainWindow(QMainWindow):
@@ -103,6 +105,10 @@ class MainWindow(QMainWindow):
         self._launcher: NewTicketLauncher | None = None
         self._pending_spin_off: int | None = None
         self._dock_scheduled = False
+        # A member, stopped on close: a window collected later on another thread (a worker's
+        # garbage collection) must not hold a running timer.
+        self._dock_timer = QTimer(self, singleShot=True, interval=DOCK_AT_THE_LATEST_MS)
+        self._dock_timer.timeout.connect(self._build_dock)
         self._sheet: ShortcutSheet | None = None
         self._attached = False
         menus = self.menuBar()
@@ -294,7 +300,9 @@ class MainWindow(QMainWindow):
         from ui.detail.detail_dock import PREFERRED_WIDTH
 
         self._size_dock_on_show = False
-        self.resizeDocks([self.detail_dock], [PREFERRED_WIDTH], Qt.Orientation.Horizontal)
+        # On a small window (a laptop at 150–200 % scaling) the list keeps most of the width.
+        width = min(PREFERRED_WIDTH, round(self.width() * DOCK_MAX_SHARE))
+        self.resizeDocks([self.detail_dock], [width], Qt.Orientation.Horizontal)
 
     @override
     def showEvent(self, event: QShowEvent) -> None:
@@ -311,12 +319,13 @@ class MainWindow(QMainWindow):
             # request is still being put on the wire and delay the rows by as much. A first
             # page that takes long gets the dock meanwhile; a click builds it at once.
             self._dock_scheduled = True
-            QTimer.singleShot(DOCK_AT_THE_LATEST_MS, self, self._build_dock)
+            self._dock_timer.start()
 
     def _build_dock_soon(self) -> None:
         QTimer.singleShot(0, self, self._build_dock)
 
     def _build_dock(self) -> None:
+        self._dock_timer.stop()
         if self._dock is None and self._attached and self.isVisible():
             self.detail_dock  # noqa: B018 (builds it)
 
@@ -516,6 +525,8 @@ class MainWindow(QMainWindow):
             self._settings.setValue(STATE_KEY, self.saveState())
         super().closeEvent(event)
         # Not when the app hides the window to the tray instead.
+        if event.isAccepted():
+            self._dock_timer.stop()
         if event.isAccepted() and self._attached:
             self.page.shutdown()
             if self._dock is not None:  # its loads must not outlive the window (and the client)
