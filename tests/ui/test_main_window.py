@@ -609,6 +609,20 @@ def test_the_dock_is_built_after_the_first_page_not_while_its_request_goes_out(
     run_async(scenario())
 
 
+def test_on_a_small_window_the_dock_starts_at_two_fifths_of_it(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any]
+) -> None:
+    async def scenario() -> None:
+        async with open_window(sandbox, settings) as (window, _backend):
+            window.resize(760, 560)  # a laptop at 200 %: the list keeps most of the width
+            await first_rows(window)
+            dock = window.detail_dock
+            await wait_for(lambda: dock.width() == round(760 * 0.4))
+            assert dock.width() < PREFERRED_WIDTH
+
+    run_async(scenario())
+
+
 def test_a_window_filled_after_it_shows_gives_the_dock_its_preferred_width(
     sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any]
 ) -> None:
