@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBox
 
 from psa.models import BoardStatusOption, PermissionWarning, TicketRow, TicketView
 from ui.detail.look import field_label, is_dark, muted
+from ui.detail.status_combo import StatusCombo
 from ui.tickets import cells
 from ui.tickets.cells import SlaLevel
 from ui.tickets.columns import SLA_COLOURS, SLA_COLOURS_DARK
@@ -93,9 +94,16 @@ class HeaderView(QWidget):
             grid.addWidget(value, row, col + 1, 1, span, Qt.AlignmentFlag.AlignTop)
             self.values[name] = value
         column.addLayout(grid)
+        column.addLayout(self._status_row())
+
+    def _status_row(self) -> QHBoxLayout:
         status_row = QHBoxLayout()
-        status_row.addWidget(field_label("Status", self))
-        self.status_combo = QComboBox(self)
+        status_label = field_label("Status", self)
+        status_row.addWidget(status_label)
+        # Changes only by a pick from the open popup: arrows and wheel never save a status.
+        self.status_combo = StatusCombo(self)
+        self.status_combo.setAccessibleName("Status")
+        status_label.setBuddy(self.status_combo)
         self.status_combo.setMinimumContentsLength(16)
         self.status_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -105,7 +113,7 @@ class HeaderView(QWidget):
         self.status_note.setStyleSheet(f"color: {muted(self.status_note.palette()).name()};")
         status_row.addWidget(self.status_combo)
         status_row.addWidget(self.status_note, 1)
-        column.addLayout(status_row)
+        return status_row
 
     # ------------------------------------------------------------------ showing
 

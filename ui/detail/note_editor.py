@@ -27,6 +27,7 @@ from psa.drafts import DraftStore, NoteDraft
 from psa.models import BoardStatusOption, NoteKind
 from ui.async_tools import WidgetTasks
 from ui.detail.look import Tone, style_message
+from ui.detail.status_combo import StatusCombo
 
 KINDS: tuple[tuple[NoteKind, str], ...] = (
     ("discussion", "Discussion"),
@@ -66,7 +67,8 @@ class NoteEditor(QWidget):
             self.kind_combo.addItem(label, kind)
         self.kind_combo.setToolTip("Discussion notes can reach the customer; internal ones "
                                    "never do")
-        self.status_combo = QComboBox(self)
+        # Only a pick from the open popup sets it: scrolling past must not queue a status change.
+        self.status_combo = StatusCombo(self)
         self.status_combo.setToolTip("Change the ticket's status together with the note")
         self.status_combo.setMinimumContentsLength(12)
         self.status_combo.setSizeAdjustPolicy(
