@@ -129,6 +129,27 @@ def _run(
     window_factory: WindowFactory | None,
 ) -> int:
     app = _application(args, qt_args)
+    from ui.main_thread_gc import MainThreadCollector
+
+    collector = MainThreadCollector(app)  # Qt objects die on the GUI thread, never a worker's
+    collector.start()
+    try:
+        return _run_app(app, args=args, profile=profile, hook=hook, secret_store=secret_store,
+                        window_factory=window_factory)
+    finally:
+        collector.stop()
+        collector.deleteLater()
+
+
+def _run_app(
+    app: QApplication,
+    *,
+    args: argparse.Namespace,
+    profile: Profile,
+    hook: ErrorHook,
+    secret_store: Callable[[], SecretStore] | None,
+    window_factory: WindowFactory | None,
+) -> int:
     from app.settings import ConnectionSettings, open_settings
 
     settings = open_settings(profile.settings_path)

@@ -11,6 +11,7 @@ from app.secrets import InMemoryStore
 from tests.ui.qt_harness import (
     collect_qt_garbage,
     loop_errors,
+    main_thread_gc,
     mark_qt_items,
     qloop,
     run_async,
@@ -22,7 +23,7 @@ from ui.pyside_refcount_fix import keep_singletons_alive
 # suite makes enough of them to abort the interpreter (see the module).
 keep_singletons_alive()
 
-__all__ = ["collect_qt_garbage", "loop_errors", "qloop", "run_async", "settings"]
+__all__ = ["collect_qt_garbage", "loop_errors", "main_thread_gc", "qloop", "run_async", "settings"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

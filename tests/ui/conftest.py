@@ -8,6 +8,7 @@ import pytest
 
 from tests.ui.qt_harness import (
     loop_errors,
+    main_thread_gc,
     mark_qt_items,
     qloop,
     run_async,
@@ -19,7 +20,7 @@ from ui.pyside_refcount_fix import keep_singletons_alive
 # suite makes enough of them to abort the interpreter (see the module).
 keep_singletons_alive()
 
-__all__ = ["loop_errors", "qloop", "run_async", "settings"]
+__all__ = ["loop_errors", "main_thread_gc", "qloop", "run_async", "settings"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -25,6 +25,8 @@ import qasync  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from ui.main_thread_gc import MainThreadCollector  # noqa: E402
+
 T = TypeVar("T")
 
 # Offscreen-platform chatter that is not a defect of ours.
@@ -48,6 +50,16 @@ def collect_qt_garbage() -> Iterator[None]:
     """Collect each test's dead QObjects (closed loops' timers included) on the main thread."""
     yield
     gc.collect()
+
+
+@pytest.fixture(autouse=True)
+def main_thread_gc(qapp: QApplication) -> Iterator[None]:
+    """As in the app: cycles are collected on the GUI thread, never by a worker thread."""
+    collector = MainThreadCollector()
+    collector.start()
+    yield
+    collector.stop()
+    collector.deleteLater()
 
 
 @pytest.fixture
