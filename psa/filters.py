@@ -6,15 +6,28 @@ Assignment ("me" or a member) means owner **or** co-assignee, matched exactly. T
 is matched by id as owner, and by identifier at each position of the joined list with anchored
 ``like`` patterns — alone (``= "jdoe"``), first (``like "jdoe,%"``), last (``like "%, jdoe"``,
 ``like "%,jdoe"``), middle (``like "%, jdoe,%"``, ``like "%,jdoe,%"``). The separator is matched
-with and without its space, and wildcard characters inside the identifier are bracketed
-(``j_doe`` → ``j[_]doe``) so they match themselves only. That is one condition, so one round
-trip, with no prior lookup of schedule entries.
+with and without its space. That is one condition, so one round trip, with no prior lookup of
+schedule entries.
+
+Which characters ``like`` treats as wildcards differs by server (API-NOTES: ``%`` and ``*`` are
+both reported), so every pattern is sent twice, ORed: once with ``%`` and the identifier's own
+wildcard characters bracketed (``j_doe`` → ``j[_]doe``: exact on SQL Server's LIKE), once with
+``*`` and the identifier as it is (exact on a glob-style server, where only ``*`` is special).
+On any server one of the two spellings matches exactly what is wanted; the other can only add
+a match where a ``resources`` item is literally ``%``/``*``-shaped text, i.e. never for real
+identifiers. An identifier that itself holds a wildcard character (``%``, ``_``, ``[``, ``*``)
+can be widened by the spelling its server does not read as intended (``j_doe`` read by SQL
+Server in the ``*`` spelling also matches ``jxdoe``), so such a filter is not exact on the
+server: ``assignment_check`` then returns a test the caller applies to each candidate row
+(owner id/identifier, ``resources`` item by item), as it does for free text that needs
+verification.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -133,16 +146,34 @@ class TicketFilters(BaseModel):
             raise ValueError("assigned needs the member's id and identifier")
         return assigned_to(member)
 
+    def assignment_check(
+        self, member: MemberKey | None
+    ) -> Callable[[Mapping[str, Any]], bool] | None:
+        """The client-side test ``to_conditions`` needs for ``member`` (None: exact already)."""
+        if self.assigned in ("all", "unassigned") or member is None:
+            return None
+        return assignment_check(member)
+
 
 def like_literal(text: str) -> str:
-    """``text`` for a ``like`` pattern: each wildcard character bracketed to match itself."""
+    """``text`` for a SQL Server ``like`` pattern: each wildcard character bracketed."""
     return "".join(f"[{ch}]" if ch in _LIKE_SPECIALS else ch for ch in text)
 
 
+def _positions(ident: str, any_run: str) -> tuple[str, ...]:
+    w = any_run
+    return (f"{ident},{w}", f"{w}, {ident}", f"{w},{ident}", f"{w}, {ident},{w}",
+            f"{w},{ident},{w}")
+
+
 def assigned_to(member: MemberKey) -> Cond:
-    """Owner is ``member`` or its identifier is one whole item of ``resources``."""
-    ident = like_literal(member.identifier)
-    patterns = (f"{ident},%", f"%, {ident}", f"%,{ident}", f"%, {ident},%", f"%,{ident},%")
+    """Owner is ``member`` or its identifier is one whole item of ``resources``.
+
+    Exact on servers reading ``%``, ``*`` or both as ``like`` wildcards, unless the identifier
+    holds a wildcard character itself (then ``assignment_check`` gives the client-side test).
+    """
+    ident = member.identifier
+    patterns = (*_positions(like_literal(ident), "%"), *_positions(ident, "*"))
     owner = (F("owner/id") == member.id if member.id is not None
              else F("owner/identifier") == member.identifier)
     return _Or.of(
@@ -150,6 +181,32 @@ def assigned_to(member: MemberKey) -> Cond:
         F("resources") == member.identifier,
         *(Comparison("resources", "like", p) for p in patterns),
     )
+
+
+ASSIGNMENT_FIELDS: tuple[str, ...] = ("owner/id", "owner/identifier", "resources")
+"""The fields ``assignment_check`` reads from a row."""
+
+
+def assignment_check(member: MemberKey) -> Callable[[Mapping[str, Any]], bool] | None:
+    """None when ``assigned_to(member)`` is exact on every server; else the test for a row.
+
+    The row is a ticket as ConnectWise sends it, with at least ``ASSIGNMENT_FIELDS``.
+    """
+    if not any(ch in _LIKE_SPECIALS for ch in member.identifier):
+        return None
+    wanted = member.identifier.casefold()
+
+    def check(row: Mapping[str, Any]) -> bool:
+        owner = row.get("owner") if isinstance(row.get("owner"), Mapping) else None
+        if owner is not None:
+            if member.id is not None and owner.get("id") == member.id:
+                return True
+            if member.id is None and str(owner.get("identifier") or "").casefold() == wanted:
+                return True
+        resources = row.get("resources")
+        return isinstance(resources, str) and resources_contains(resources, member.identifier)
+
+    return check
 
 
 def resources_contains(resources: str, identifier: str) -> bool:

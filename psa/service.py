@@ -29,7 +29,7 @@ from psa.connectwise.site import ticket_web_url
 from psa.context import ServiceContext
 from psa.detail import DetailLoader
 from psa.errors import IdentityNotMapped
-from psa.filters import QUERY_FIELDS, MemberKey, TicketFilters
+from psa.filters import ASSIGNMENT_FIELDS, QUERY_FIELDS, MemberKey, TicketFilters
 from psa.identity import IdentityResolver
 from psa.lookups import Lookups
 from psa.models import (
@@ -58,6 +58,7 @@ from psa.resources import ResourceOps
 VERIFY_LIMIT = 5000
 """Candidates scanned client-side when a free-text search must be verified."""
 _VERIFY_FIELDS = ("id", "summary", "company/name")
+RowCheck = Callable[[Mapping[str, Any]], bool]
 
 
 class TicketService:
@@ -90,14 +91,15 @@ class TicketService:
         """One page of tickets matching ``filters`` and the total number of matches."""
         if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ValueError(f"page must be >= 1 and page_size in 1..{MAX_PAGE_SIZE}")
-        base, warnings = await self._base_conditions(filters)
+        base, warnings, check = await self._base_conditions(filters)
         search = filters.text_search()
         if search is not None and search.impossible:
             return TicketPage(items=(), total=0, page=page, page_size=page_size,
                               warnings=warnings)
-        if search is not None and search.needs_verification:
+        if (search is not None and search.needs_verification) or check is not None:
             return await self._verified_search(filters, base, search, page=page,
-                                               page_size=page_size, warnings=warnings)
+                                               page_size=page_size, warnings=warnings,
+                                               check=check)
         conditions = all_of([base, search.condition if search else None])
         client = self.client
         total, rows = await asyncio.gather(
@@ -120,10 +122,11 @@ class TicketService:
         if position < 1:
             raise ValueError("position must be >= 1")
         search = filters.text_search()
-        if search is not None and (search.impossible or search.needs_verification):
+        base, _warnings, check = await self._base_conditions(filters)
+        if check is not None or (search is not None
+                                 and (search.impossible or search.needs_verification)):
             page = await self.search_tickets(filters, page=position, page_size=1)
             return page.items[0].id if page.items else None
-        base, _warnings = await self._base_conditions(filters)
         conditions = all_of([base, search.condition if search else None])
         rows = await self.client.list("/service/tickets", conditions=conditions, fields=["id"],
                                       order_by=filters.order_by, page=position, page_size=1)
@@ -131,14 +134,19 @@ class TicketService:
 
     async def _base_conditions(
         self, filters: TicketFilters
-    ) -> tuple[Cond | None, tuple[PermissionWarning, ...]]:
-        """Conditions without the free text; resolves "me" / a member id to its identifier."""
+    ) -> tuple[Cond | None, tuple[PermissionWarning, ...], RowCheck | None]:
+        """Conditions without the free text; resolves "me" / a member id to its identifier.
+
+        The third item is the client-side test the assignment needs (an identifier holding a
+        wildcard character, see ``psa.filters``), or None.
+        """
         if filters.assigned == "me":
             me = await self.whoami()
             if not me.mapped:
                 raise IdentityNotMapped(f"\"My tickets\" needs to know who you are. {me.detail}")
             member = MemberKey(id=me.member_id, identifier=me.identifier)
-            return filters.to_conditions(member=member, include_text=False), ()
+            return (filters.to_conditions(member=member, include_text=False), (),
+                    filters.assignment_check(member))
         if isinstance(filters.assigned, int):
             identifier = await self.lookups.member_identifier(filters.assigned)
             if identifier is None:
@@ -148,21 +156,26 @@ class TicketService:
                 warning = self._ctx.warnings.get("members")
                 return all_of([anyone.to_conditions(include_text=False), owner]), (
                     (warning,) if warning else ()
-                )
+                ), None
             member = MemberKey(id=filters.assigned, identifier=identifier)
-            return filters.to_conditions(member=member, include_text=False), ()
-        return filters.to_conditions(include_text=False), ()
+            return (filters.to_conditions(member=member, include_text=False), (),
+                    filters.assignment_check(member))
+        return filters.to_conditions(include_text=False), (), None
 
     async def _verified_search(
-        self, filters: TicketFilters, base: Cond | None, search: TextSearch, *, page: int,
-        page_size: int, warnings: tuple[PermissionWarning, ...],
+        self, filters: TicketFilters, base: Cond | None, search: TextSearch | None, *,
+        page: int, page_size: int, warnings: tuple[PermissionWarning, ...],
+        check: RowCheck | None = None,
     ) -> TicketPage:
-        conditions = all_of([base, search.condition])
-        candidates, exact = await self._candidates(conditions, filters.order_by)
+        conditions = all_of([base, search.condition if search else None])
+        extra = ASSIGNMENT_FIELDS if check is not None else ()
+        candidates, exact = await self._candidates(conditions, filters.order_by, extra)
         matched = [
             int(r["id"]) for r in candidates
-            if search.matches([r.get(path) if path == "id" else _path(r, path)
-                               for path in QUERY_FIELDS])
+            if (search is None or not search.needs_verification
+                or search.matches([r.get(path) if path == "id" else _path(r, path)
+                                   for path in QUERY_FIELDS]))
+            and (check is None or check(r))
         ]
         wanted = matched[(page - 1) * page_size: page * page_size]
         items: tuple[TicketRow, ...] = ()
@@ -178,10 +191,11 @@ class TicketService:
                           total_exact=exact, warnings=warnings)
 
     async def _candidates(
-        self, conditions: Cond | None, order_by: str
+        self, conditions: Cond | None, order_by: str, extra_fields: Sequence[str] = ()
     ) -> tuple[list[dict[str, Any]], bool]:
         client, size = self.client, min(MAX_PAGE_SIZE, VERIFY_LIMIT)
-        kw: dict[str, Any] = {"conditions": conditions, "fields": _VERIFY_FIELDS,
+        kw: dict[str, Any] = {"conditions": conditions,
+                              "fields": (*_VERIFY_FIELDS, *extra_fields),
                               "order_by": order_by, "page_size": size}
         total, first = await asyncio.gather(
             client.count("/service/tickets", conditions=conditions),

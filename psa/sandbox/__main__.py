@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from psa.sandbox.control import SHAPES
 from psa.sandbox.faults import FaultSpec, FaultSpecError
+from psa.sandbox.query import LIKE_WILDCARDS
 from psa.sandbox.runner import LISTENING, SandboxConfig, SandboxCore
 
 
@@ -38,6 +39,10 @@ def parse_args(argv: Sequence[str] | None = None) -> SandboxConfig:
     parser.add_argument("--activity", action="store_true", help="live changes every few seconds")
     parser.add_argument("--activity-interval", type=float, default=5.0, help="seconds")
     parser.add_argument("--shapes", choices=SHAPES, default="full")
+    parser.add_argument(
+        "--like-wildcards", choices=LIKE_WILDCARDS, default="both",
+        help="wildcards of `like`: percent (SQL Server), star (glob) or both (default)",
+    )
     ns = parser.parse_args(argv)
     if ns.tickets < 0 or ns.latency_ms < 0 or ns.activity_interval <= 0:
         parser.error("--tickets and --latency-ms must not be negative, the interval positive")
@@ -52,6 +57,7 @@ def parse_args(argv: Sequence[str] | None = None) -> SandboxConfig:
         activity=ns.activity,
         activity_interval=ns.activity_interval,
         shapes=ns.shapes,
+        like_wildcards=ns.like_wildcards,
     )
 
 

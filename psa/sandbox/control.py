@@ -13,6 +13,7 @@ from psa.sandbox.auth import KeyRing
 from psa.sandbox.clock import Clock, FixedClock, cw_time
 from psa.sandbox.errors import ApiError
 from psa.sandbox.faults import FaultInjector, FaultSpec, FaultSpecError, RateLimiter
+from psa.sandbox.query import LIKE_WILDCARDS, LikeWildcards
 from psa.sandbox.server import Request, Response, json_response
 from psa.sandbox.store import Store
 
@@ -27,6 +28,14 @@ def shape_mode(value: str) -> ShapeMode:
         if mode == value:
             return mode
     raise ValueError(f"shapes must be one of {SHAPES}, not {value!r}")
+
+
+def like_wildcards_mode(value: str) -> LikeWildcards:
+    """Validate a like_wildcards setting."""
+    for mode in LIKE_WILDCARDS:
+        if mode == value:
+            return mode
+    raise ValueError(f"like_wildcards must be one of {LIKE_WILDCARDS}, not {value!r}")
 
 
 class Stats:
@@ -77,6 +86,7 @@ class Runtime:
     latency_ms: int = 0
     shapes: ShapeMode = "full"
     activity_interval: float = 5.0
+    like_wildcards: LikeWildcards = "both"
     started: float = 0.0
     requests_in_flight: int = 0
 
@@ -122,6 +132,7 @@ class Control:
             "shapes": rt.shapes,
             "rate_limit": rt.limiter.limit,
             "activity_interval": rt.activity_interval,
+            "like_wildcards": rt.like_wildcards,
             "revoked": rt.keyring.revoked(),
         }
 
@@ -134,6 +145,7 @@ class Control:
         rate_limit: int | None = None,
         clear_rate_limit: bool = False,
         activity_interval: float | None = None,
+        like_wildcards: str | None = None,
     ) -> dict[str, Any]:
         """Change settings at run time; ``None`` leaves a setting alone. Returns the new config.
 
@@ -143,6 +155,7 @@ class Control:
         rt = self._rt
         spec = FaultSpec.parse(faults) if faults is not None else None
         mode = shape_mode(shapes) if shapes is not None else None
+        like = like_wildcards_mode(like_wildcards) if like_wildcards is not None else None
         if latency_ms is not None and latency_ms < 0:
             raise ValueError("latency_ms must not be negative")
         if activity_interval is not None and activity_interval <= 0:
@@ -157,6 +170,8 @@ class Control:
             rt.limiter.set_limit(None if clear_rate_limit else rate_limit)
         if activity_interval is not None:
             rt.activity_interval = activity_interval
+        if like is not None:
+            rt.like_wildcards = like
         return self.config()
 
     def step_activity(self, steps: int = 1) -> list[str]:
@@ -194,7 +209,9 @@ def _body(request: Request) -> dict[str, Any]:
 
 
 def _configure(control: Control, body: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(body) - {"latency_ms", "faults", "shapes", "rate_limit", "activity_interval"}
+    unknown = set(body) - {
+        "latency_ms", "faults", "shapes", "rate_limit", "activity_interval", "like_wildcards"
+    }
     if unknown:
         raise ApiError(400, "InvalidObject", f"Unknown settings: {sorted(unknown)}")
     return control.configure(
@@ -204,6 +221,7 @@ def _configure(control: Control, body: dict[str, Any]) -> dict[str, Any]:
         rate_limit=body.get("rate_limit"),
         clear_rate_limit="rate_limit" in body and not body["rate_limit"],
         activity_interval=body.get("activity_interval"),
+        like_wildcards=body.get("like_wildcards"),
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any, cast
 from urllib.parse import quote
 
 from psa.sandbox.errors import ApiError
-from psa.sandbox.query import FieldSet, compile_conditions, sort_records
+from psa.sandbox.query import FieldSet, LikeWildcards, compile_conditions, sort_records
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 1000
@@ -40,10 +40,12 @@ class ListQuery:
     page_size: int = DEFAULT_PAGE_SIZE
     page_id: int | None = None
     forward_only: bool = False
+    like_wildcards: LikeWildcards = "both"
 
     @property
     def filter_key(self) -> tuple[str | None, ...]:
-        return (self.conditions, self.child_conditions, self.custom_field_conditions)
+        return (self.conditions, self.child_conditions, self.custom_field_conditions,
+                self.like_wildcards)
 
 
 def _int_param(name: str, raw: str) -> int:
@@ -53,7 +55,11 @@ def _int_param(name: str, raw: str) -> int:
         raise ApiError(400, "InvalidQuery", f"The value '{raw}' is not valid for {name}.") from None
 
 
-def parse_list_query(params: Sequence[tuple[str, str]], headers: Mapping[str, str]) -> ListQuery:
+def parse_list_query(
+    params: Sequence[tuple[str, str]],
+    headers: Mapping[str, str],
+    like_wildcards: LikeWildcards = "both",
+) -> ListQuery:
     """Read the standard list parameters; blank values count as absent.
 
     ``pageSize`` above 1000 is clamped to 1000 and below 1 means the default 25; ``page``
@@ -77,19 +83,21 @@ def parse_list_query(params: Sequence[tuple[str, str]], headers: Mapping[str, st
         page_size=DEFAULT_PAGE_SIZE if size < 1 else min(size, MAX_PAGE_SIZE),
         page_id=page_id if forward else None,
         forward_only=forward,
+        like_wildcards=like_wildcards,
     )
 
 
 def build_predicate(query: ListQuery, fields: FieldSet) -> Predicate | None:
     """One predicate for conditions, childConditions and customFieldConditions (all ANDed)."""
     tests: list[Predicate] = []
+    like = query.like_wildcards
     if query.conditions:
-        tests.append(compile_conditions(query.conditions, fields))
+        tests.append(compile_conditions(query.conditions, fields, like))
     if query.child_conditions:
         # Documented simplification: child conditions address the record's own nested lists.
-        tests.append(compile_conditions(query.child_conditions, fields))
+        tests.append(compile_conditions(query.child_conditions, fields, like))
     if query.custom_field_conditions:
-        custom = compile_conditions(query.custom_field_conditions, CUSTOM_FIELD_FIELDS)
+        custom = compile_conditions(query.custom_field_conditions, CUSTOM_FIELD_FIELDS, like)
         tests.append(lambda r: any(custom(c) for c in r.get("customFields") or ()))
     if not tests:
         return None

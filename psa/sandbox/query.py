@@ -50,7 +50,19 @@ Evaluation:
   ``[^]`` any one character, a reversed range nothing); ``]`` outside a class is literal; an
   unclosed ``[`` makes the whole pattern match nothing. ``*`` is literal in ``contains``.
 - ``like v`` is the same without the implicit ``%`` around ``v`` (it must match the whole
-  value) and with ``*`` as a synonym for ``%``.
+  value). Which characters are wildcards in ``like`` is the ``like_wildcards`` setting
+  (``SandboxConfig``, ``--like-wildcards``, ``/_sandbox/config``), since API-NOTES reports both
+  ``%`` and ``*`` without saying which servers take which:
+
+  - ``both`` (default, the most plausible for ConnectWise: SQL Server LIKE behind an API layer
+    that also maps ``*`` to ``%``): the SQL Server rules above, plus ``*`` as a synonym for
+    ``%``.
+  - ``percent``: plain SQL Server LIKE; ``*`` is an ordinary character.
+  - ``star``: a glob-style server: ``*`` is the only wildcard and ``%``, ``_``, ``[`` are
+    ordinary characters (so ``[_]`` means the three characters ``[_]``, not ``_``).
+
+  ``contains`` is the same under every setting. A client that must be exact everywhere sends
+  both spellings and checks anything a wildcard character in its own text could widen.
 - Non-string values are matched by contains/like through their text: ``true``/``false``,
   ``5``, ``2.5``.
 
@@ -71,7 +83,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from psa.sandbox.query_eval import Many, compile_node, evaluate, make_getter
+from psa.sandbox.query_eval import (
+    LIKE_WILDCARDS,
+    LikeWildcards,
+    Many,
+    compile_node,
+    evaluate,
+    make_getter,
+)
 from psa.sandbox.query_parse import (
     INFO_ALIASES,
     MATCH_ALL,
@@ -90,11 +109,13 @@ from psa.sandbox.query_parse import (
 
 __all__ = [
     "INFO_ALIASES",
+    "LIKE_WILDCARDS",
     "MATCH_ALL",
     "And",
     "Comparison",
     "FieldSet",
     "InList",
+    "LikeWildcards",
     "Node",
     "Not",
     "Or",
@@ -109,9 +130,11 @@ __all__ = [
 ]
 
 
-def compile_conditions(text: str | None, fields: FieldSet) -> Callable[[Mapping[str, Any]], bool]:
+def compile_conditions(
+    text: str | None, fields: FieldSet, like_wildcards: LikeWildcards = "both"
+) -> Callable[[Mapping[str, Any]], bool]:
     """Parse ``text`` once and return a predicate for records (None/blank: always true)."""
-    return compile_node(parse_conditions(text or "", fields))
+    return compile_node(parse_conditions(text or "", fields), like_wildcards)
 
 
 # --- orderBy ---------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from psa.sandbox.query_parse import And, Comparison, InList, Node, Not, Or, Value
 
@@ -113,6 +113,11 @@ def _char_class(body: str) -> str:
     return f"[{'^' if negated else ''}{''.join(parts)}]"
 
 
+LikeWildcards = Literal["percent", "star", "both"]
+LIKE_WILDCARDS: Final[tuple[LikeWildcards, ...]] = ("percent", "star", "both")
+"""How ``like`` reads a pattern (the ``like_wildcards`` setting; see ``query.py``)."""
+
+
 @lru_cache(maxsize=1024)
 def like_regex(pattern: str, star_is_wildcard: bool) -> re.Pattern[str] | None:
     """SQL Server LIKE as a full-match regex over casefolded text; None if it matches nothing."""
@@ -137,6 +142,13 @@ def like_regex(pattern: str, star_is_wildcard: bool) -> re.Pattern[str] | None:
     return re.compile("".join(out), re.DOTALL)
 
 
+@lru_cache(maxsize=1024)
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """``like`` on a star-only server: ``*`` is any run of characters, everything else literal."""
+    return re.compile(".*".join(re.escape(part) for part in pattern.casefold().split("*")),
+                      re.DOTALL)
+
+
 def _text_of(value: Any) -> str | None:
     """What contains/like see of a record value (None: never matches)."""
     if type(value) is str:
@@ -150,7 +162,7 @@ def _text_of(value: Any) -> str | None:
     return None
 
 
-def _pattern_test(op: str, literal: Value) -> Test:
+def _pattern_test(op: str, literal: Value, like_wildcards: LikeWildcards) -> Test:
     text = _text_of(literal)
     if literal is None or text is None:
         return lambda _value: False
@@ -158,8 +170,10 @@ def _pattern_test(op: str, literal: Value) -> Test:
         if not any(char in text for char in "%_["):
             return lambda value: (seen := _text_of(value)) is not None and text in seen
         regex = like_regex(f"%{text}%", False)
+    elif like_wildcards == "star":
+        regex = glob_regex(text)
     else:
-        regex = like_regex(text, True)
+        regex = like_regex(text, like_wildcards == "both")
     if regex is None:
         return lambda _value: False
     match = regex.fullmatch
@@ -261,10 +275,10 @@ def _string_literal_as(literal: str, value: Any) -> Any:
     return _NO
 
 
-def comparison_test(op: str, literal: Value) -> Test:
+def comparison_test(op: str, literal: Value, like_wildcards: LikeWildcards = "both") -> Test:
     """Test for one (non-list) record value; None values are handled here too."""
     if op in ("contains", "like"):
-        return _pattern_test(op, literal)
+        return _pattern_test(op, literal, like_wildcards)
     compare = _ORDER[op]
     if literal is None:
         if op in ("=", "!="):
@@ -361,20 +375,22 @@ def _any(predicates: tuple[Predicate, ...]) -> Predicate:
     return lambda record: any(predicate(record) for predicate in predicates)
 
 
-def compile_node(node: Node) -> Predicate:
+def compile_node(node: Node, like_wildcards: LikeWildcards = "both") -> Predicate:
     """A predicate for ``node``: built once, then cheap per record."""
     if isinstance(node, Comparison):
-        return _leaf(make_getter(node.field), comparison_test(node.op, node.value))
+        test = comparison_test(node.op, node.value, like_wildcards)
+        return _leaf(make_getter(node.field), test)
     if isinstance(node, InList):
         leaf = _leaf(make_getter(node.field), in_list_test(node.values))
         return (lambda record: not leaf(record)) if node.negated else leaf
     if isinstance(node, Not):
-        inner = compile_node(node.item)
+        inner = compile_node(node.item, like_wildcards)
         return lambda record: not inner(record)
+    items = tuple(compile_node(item, like_wildcards) for item in node.items)
     if isinstance(node, And):
-        return _all(tuple(compile_node(item) for item in node.items))
+        return _all(items)
     assert isinstance(node, Or)
-    return _any(tuple(compile_node(item) for item in node.items))
+    return _any(items)
 
 
 # Keyed by identity, not equality: Comparison(f, "=", 1) == Comparison(f, "=", True) as

@@ -37,7 +37,9 @@ class Ctx:
         return self.key.member
 
     def query(self) -> ListQuery:
-        return parse_list_query(self.request.params(), self.request.headers)
+        return parse_list_query(
+            self.request.params(), self.request.headers, self.rt.like_wildcards
+        )
 
     def render(self, entity: str, record: Record, fields: str | None) -> Record:
         shaped = apply_shape(entity, record, self.rt.shapes)

@@ -18,7 +18,7 @@ from typing import IO, Self
 
 from psa.sandbox.auth import KeyRing
 from psa.sandbox.clock import Clock, SystemClock
-from psa.sandbox.control import Control, Runtime, Stats, shape_mode
+from psa.sandbox.control import Control, Runtime, Stats, like_wildcards_mode, shape_mode
 from psa.sandbox.faults import FaultInjector, FaultSpec, RateLimiter
 from psa.sandbox.pipeline import API_PREFIX, SandboxApp
 from psa.sandbox.server import HttpServer
@@ -41,6 +41,7 @@ class SandboxConfig:
     activity: bool = False
     activity_interval: float = 5.0
     shapes: str = "full"
+    like_wildcards: str = "both"
     clock: Clock | None = None
     # Time source of the rate limiter's one-second window; tests may freeze it.
     monotonic: Callable[[], float] | None = None
@@ -82,6 +83,7 @@ class SandboxCore:
             latency_ms=config.latency_ms,
             shapes=shape_mode(config.shapes),
             activity_interval=config.activity_interval,
+            like_wildcards=like_wildcards_mode(config.like_wildcards),
         )
         self.control = Control(self.runtime)
         self.app = SandboxApp(self.runtime, self.control, self.url)

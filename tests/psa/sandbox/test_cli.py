@@ -66,9 +66,11 @@ def test_cli_flags_map_to_the_config() -> None:
         [
             "--port", "0", "--seed", "2", "--tickets", "5", "--latency-ms", "40",
             "--rate-limit", "7", "--faults", "500=0.1,seed=2", "--activity",
-            "--activity-interval", "1.5", "--shapes", "nulls",
+            "--activity-interval", "1.5", "--shapes", "nulls", "--like-wildcards", "percent",
         ]
     )  # fmt: skip
+    assert cfg.like_wildcards == "percent"
+    assert parse_args([]).like_wildcards == "both"
     assert (cfg.seed, cfg.tickets, cfg.latency_ms, cfg.rate_limit) == (2, 5, 40, 7)
     assert (cfg.faults, cfg.activity, cfg.activity_interval, cfg.shapes) == (
         "500=0.1,seed=2",
@@ -79,7 +81,9 @@ def test_cli_flags_map_to_the_config() -> None:
 
 
 @pytest.mark.parametrize(
-    "args", [["--faults", "teapot=1"], ["--shapes", "huge"], ["--tickets", "-1"]]
+    "args",
+    [["--faults", "teapot=1"], ["--shapes", "huge"], ["--tickets", "-1"],
+     ["--like-wildcards", "question"]],
 )
 def test_cli_rejects_bad_flags(args: list[str]) -> None:
     done = subprocess.run(

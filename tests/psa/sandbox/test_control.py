@@ -61,10 +61,15 @@ def test_reset_stats_starts_over(fresh: Sandbox) -> None:
 
 
 def test_runtime_config_round_trips_over_http(fresh: Sandbox) -> None:
-    body = {"latency_ms": 5, "faults": "500=0.1,seed=3", "shapes": "lean", "rate_limit": 50}
+    body = {"latency_ms": 5, "faults": "500=0.1,seed=3", "shapes": "lean", "rate_limit": 50,
+            "like_wildcards": "star"}
     r = httpx2.post(fresh.url + "/_sandbox/config", json=body)
     assert r.status_code == 200
     got = httpx2.get(fresh.url + "/_sandbox/config").json()
+    assert got["like_wildcards"] == "star"
+    with make_client(fresh) as c:
+        count = c.get("/service/tickets/count", params={"conditions": "summary like '%'"})
+        assert count.json() == {"count": 0}  # % is an ordinary character now
     assert got["latency_ms"] == 5
     assert got["shapes"] == "lean"
     assert got["rate_limit"] == 50
@@ -73,7 +78,8 @@ def test_runtime_config_round_trips_over_http(fresh: Sandbox) -> None:
 
 
 def test_runtime_config_rejects_bad_values(fresh: Sandbox) -> None:
-    for bad in ({"shapes": "fat"}, {"faults": "teapot=1"}, {"latency_ms": -1}, {"colour": 1}):
+    for bad in ({"shapes": "fat"}, {"faults": "teapot=1"}, {"latency_ms": -1}, {"colour": 1},
+                {"like_wildcards": "question-mark"}):
         r = httpx2.post(fresh.url + "/_sandbox/config", json=bad)
         assert r.status_code == 400, bad
     assert httpx2.post(fresh.url + "/_sandbox/config", content=b"not json").status_code == 400

@@ -493,6 +493,31 @@ def test_like_semantics(op: str, pattern: str, value: str, expected: bool) -> No
     assert matches(f"summary {op} {quote}{pattern}{quote}", {"summary": value}) is expected
 
 
+@pytest.mark.parametrize(
+    ("pattern", "value", "percent", "star", "both"),
+    [
+        ("jdoe,%", "jdoe, asmith", True, False, True),
+        ("jdoe,*", "jdoe, asmith", False, True, True),
+        ("jdoe,*", "jdoe,*", True, True, True),
+        ("jdoe,%", "jdoe,%", True, True, True),
+        ("j_doe", "jxdoe", True, False, True),
+        ("j[_]doe", "j_doe", True, False, True),
+        ("j[_]doe", "j[_]doe", False, True, False),
+        ("*, j_doe", "asmith, j_doe", False, True, True),
+    ],
+)
+def test_like_wildcards_setting(
+    pattern: str, value: str, percent: bool, star: bool, both: bool
+) -> None:
+    for mode, expected in (("percent", percent), ("star", star), ("both", both)):
+        test = compile_conditions(f"summary like '{pattern}'", FIELDS, mode)  # type: ignore[arg-type]
+        assert test({"summary": value}) is expected, mode
+    # contains is the same under every setting
+    for mode in ("percent", "star", "both"):
+        test = compile_conditions("summary contains 'a_c'", FIELDS, mode)  # type: ignore[arg-type]
+        assert test({"summary": "xabcx"})
+
+
 # --- sort_records ----------------------------------------------------------------------------
 
 ROWS: list[dict[str, Any]] = [

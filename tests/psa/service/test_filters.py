@@ -30,13 +30,16 @@ def ticket(tid: int, resources: str | None = None, owner: int | None = None,
 
 
 def matching(filters: TicketFilters, records: list[dict[str, Any]],
-             member: MemberKey | None = None) -> set[int]:
+             member: MemberKey | None = None, like: str = "both") -> set[int]:
     cond = filters.to_conditions(member=member)
-    test = compile_conditions(cond.render() if cond else None, FIELDS)
+    test = compile_conditions(cond.render() if cond else None, FIELDS, like)  # type: ignore[arg-type]
     return {r["id"] for r in records if test(r)}
 
 
-def test_member_matches_owner_or_whole_resource_item_never_a_longer_identifier() -> None:
+@pytest.mark.parametrize("like", ["percent", "star", "both"])
+def test_member_matches_owner_or_whole_resource_item_never_a_longer_identifier(
+    like: str,
+) -> None:
     records = [
         ticket(1, "jdoe"), ticket(2, "jdoe2"), ticket(3, "asmith, jdoe"),
         ticket(4, "jdoe, asmith"), ticket(5, "asmith, jdoe, bkhan"), ticket(6, "jdoe2, asmith"),
@@ -44,15 +47,26 @@ def test_member_matches_owner_or_whole_resource_item_never_a_longer_identifier()
         ticket(10, None, owner=5), ticket(11, "asmith,jdoe"), ticket(12, "asmith,jdoe,bkhan"),
         ticket(13, "jdoe2, xjdoe, jdoe3"), ticket(14, None),
     ]
-    got = matching(TicketFilters(assigned=5), records, JDOE)
+    got = matching(TicketFilters(assigned=5), records, JDOE, like)
     assert got == {1, 3, 4, 5, 9, 10, 11, 12}
+    assert TicketFilters(assigned=5).assignment_check(JDOE) is None  # exact on the server
 
 
-def test_wildcards_in_an_identifier_match_only_themselves() -> None:
-    member = MemberKey(id=9, identifier="j_d%e")
-    records = [ticket(1, "j_d%e"), ticket(2, "jxdxe"), ticket(3, "a, jxd-e"),
-               ticket(4, "a, j_d%e"), ticket(5, "j_d%e, b")]
-    assert matching(TicketFilters(assigned=9), records, member) == {1, 4, 5}
+@pytest.mark.parametrize("like", ["percent", "star", "both"])
+@pytest.mark.parametrize("ident", ["j_d%e", "j[d]*e", "j*d_e"])
+def test_wildcards_in_an_identifier_match_only_themselves(like: str, ident: str) -> None:
+    """The server's answer is a superset; the row check makes it exact."""
+    member = MemberKey(id=9, identifier=ident)
+    other = ident.replace("_", "x").replace("%", "-").replace("*", "q").replace("[", "(")
+    records = [ticket(1, ident), ticket(2, "jxdxe"), ticket(3, f"a, {other}"),
+               ticket(4, f"a, {ident}"), ticket(5, f"{ident}, b"), ticket(6, f"a,{ident},b"),
+               ticket(7, "jdde"), ticket(8, "jde"), ticket(9, None, owner=9)]
+    filters = TicketFilters(assigned=9)
+    server = matching(filters, records, member, like)
+    assert {1, 4, 5, 6, 9} <= server
+    check = filters.assignment_check(member)
+    assert check is not None
+    assert {r["id"] for r in records if r["id"] in server and check(r)} == {1, 4, 5, 6, 9}
     assert like_literal("a_b%c*d[e") == "a[_]b[%]c[*]d[[]e"
 
 

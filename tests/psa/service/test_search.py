@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from psa import IdentityNotMapped, PermissionDenied, TicketFilters, TicketPage, 
 from psa.filters import resources_contains
 from psa.models import LIST_FIELDS
 from psa.sandbox import Sandbox
-from tests.psa.service.conftest import Recorder, creds, run, with_service
+from tests.psa.service.conftest import Recorder, config, creds, run, with_service
 
 
 def search(sb: Sandbox, filters: TicketFilters, *, kind: str = "sandbox", page: int = 1,
@@ -179,3 +180,85 @@ def test_member_filter_without_member_access_falls_back_to_owner_with_a_warning(
     assert {r.id for r in page.items} == open_ids(
         sandbox, lambda t: (t.get("owner") or {}).get("id") == 143)
     assert [w.area for w in page.warnings] == ["members"]
+
+
+# --- like wildcards: %, * or both (API-NOTES reports both; the sandbox can play each) --------
+
+LIKE_MODES = ("percent", "star", "both")
+
+
+@pytest.fixture(scope="module")
+def wild() -> Iterator[Sandbox]:
+    """A sandbox whose like_wildcards setting the tests below switch (they only read).
+
+    dispatch ("me") is made a co-assignee after another owner, so "me" must match an item
+    that does not start the resources list.
+    """
+    with Sandbox(config(tickets=300)) as sb:
+        store = sb.store
+        owned = next(t for t in tickets(sb) if not t.get("closedFlag") and t.get("owner")
+                     and "dispatch" not in (t.get("resources") or ""))
+        dispatch = store.member_by_identifier("dispatch")
+        store.create_schedule_entry({"objectId": owned["id"], "member": {"id": dispatch["id"]},
+                                     "type": {"id": 4}}, member="dispatch")
+        yield sb
+
+
+def _assigned(t: dict[str, Any], member_id: int, identifier: str) -> bool:
+    return ((t.get("owner") or {}).get("id") == member_id
+            or resources_contains(t.get("resources") or "", identifier))
+
+
+@pytest.mark.parametrize("mode", LIKE_MODES)
+def test_member_filter_is_exact_whichever_like_wildcards_the_server_reads(
+    wild: Sandbox, mode: str
+) -> None:
+    wild.control.configure(like_wildcards=mode)
+    jdoe = all_ids(wild, TicketFilters(assigned=143))
+    assert jdoe == open_ids(wild, lambda t: _assigned(t, 143, "jdoe"))
+    co_assigned = [t for t in tickets(wild) if t["id"] in jdoe
+                   and (t.get("owner") or {}).get("id") != 143]
+    assert co_assigned, "jdoe should be only a co-assignee somewhere"
+    jdoe2_only = open_ids(wild, lambda t: resources_contains(t.get("resources") or "", "jdoe2")
+                          and not resources_contains(t.get("resources") or "", "jdoe"))
+    assert jdoe2_only and not (jdoe & jdoe2_only)
+    mine = all_ids(wild, TicketFilters(assigned="me"))
+    assert mine == open_ids(wild, lambda t: resources_contains(t.get("resources") or "",
+                                                              "dispatch"))
+    assert any(not (t.get("resources") or "").startswith("dispatch")
+               for t in tickets(wild) if t["id"] in mine)
+
+
+def _rename_member(sb: Sandbox, member_id: int, old: str, new: str, rename: dict[str, str]
+                   ) -> None:
+    """Give a member another identifier and rewrite tickets' resources items (test data)."""
+    store = sb.store
+    with store.lock:
+        members = store.ref.members
+        for index, member in enumerate(members):
+            if member["id"] == member_id:
+                members[index] = {**member, "identifier": new}
+        names = {old: new, **rename}
+        for index, ticket in enumerate(store.tickets):
+            resources = ticket.get("resources")
+            if resources:
+                items = [names.get(i.strip(), i.strip()) for i in resources.split(",")]
+                store.tickets[index] = {**ticket, "resources": ", ".join(items)}
+
+
+@pytest.mark.parametrize("mode", LIKE_MODES)
+def test_an_identifier_holding_wildcards_matches_only_itself(mode: str) -> None:
+    with Sandbox(config(tickets=300, like_wildcards=mode)) as sb:
+        # jdoe becomes j_doe and jdoe2 becomes jxdoe: "j_doe" read as SQL LIKE matches both
+        _rename_member(sb, 143, "jdoe", "j_doe", {"jdoe2": "jxdoe"})
+        rec = Recorder()
+        page = search(sb, TicketFilters(assigned=143), page_size=1000, transport=rec)
+        found = {r.id for r in page.items}
+        assert found == open_ids(sb, lambda t: _assigned(t, 143, "j_doe"))
+        assert page.total == len(found) and page.total_exact
+        jxdoe_only = open_ids(sb, lambda t: resources_contains(t.get("resources") or "", "jxdoe")
+                              and not resources_contains(t.get("resources") or "", "j_doe"))
+        assert jxdoe_only and not (found & jxdoe_only)
+        co_assigned = [t for t in tickets(sb) if t["id"] in found
+                       and (t.get("owner") or {}).get("id") != 143]
+        assert co_assigned
