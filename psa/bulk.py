@@ -5,7 +5,11 @@ ticket's board has are offered, and each ticket gets its own board's status of t
 ``BulkJob`` runs one action over its tickets (at most ``CONCURRENCY`` at a time, as
 ConnectWise asks) and records an outcome per ticket. Running it again only retries the
 tickets that failed: a ticket whose action succeeded (or was not needed) is never sent the
-action twice — which matters for notes, where a second POST is a second note.
+action twice — which matters for notes, where a second POST is a second note. A ``Ledger``
+carries that across jobs of one selection: a note (by text) or status a ticket already got is
+not sent to it again by a new job either, and a note whose POST failed in transit (it may have
+been stored) is looked for on the ticket before it is sent again (API-NOTES: never blindly
+retry a POST).
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ from enum import Enum
 from typing import Any
 
 from psa.connectwise.conditions import batched_in
-from psa.connectwise.errors import ConnectWiseError
+from psa.connectwise.errors import ConnectWiseError, ServerError, Unreachable
 from psa.connectwise.paging import MAX_PAGE_SIZE
-from psa.models import LIST_FIELDS, BoardStatusOption, TicketRow
+from psa.models import LIST_FIELDS, BoardStatusOption, NoteKind, TicketRow
+from psa.mutations import normalise_note_text
 
 CONCURRENCY = 4
 """Tickets worked on at once (API-NOTES: keep concurrency at or below 4)."""
@@ -77,6 +82,14 @@ class BulkJob:
         """Mark a ticket failed before running (e.g. its board has no such status)."""
         self.outcomes[int(ticket_id)] = Outcome(int(ticket_id), Step.FAILED, message)
 
+    def skip(self, ticket_id: int, message: str) -> None:
+        """Mark a ticket unchanged before running (it already got this action)."""
+        self.outcomes[int(ticket_id)] = Outcome(int(ticket_id), Step.UNCHANGED, message)
+
+    @property
+    def unchanged(self) -> list[Outcome]:
+        return [o for o in self.outcomes.values() if o.step is Step.UNCHANGED]
+
     @property
     def failed(self) -> list[Outcome]:
         return [o for o in self.outcomes.values() if o.step is Step.FAILED]
@@ -125,6 +138,79 @@ class BulkJob:
         self.outcomes[outcome.ticket_id] = outcome
         if on_progress is not None:
             on_progress(outcome)
+
+
+# ---------------------------------------------------------------------- the ledger
+
+LedgerKey = tuple[str, str]
+IN_TRANSIT = (ServerError, Unreachable)
+"""Failures after which a write may have been stored (5xx, timeout, dropped connection)."""
+
+
+def note_key(text: str) -> LedgerKey:
+    return ("note", normalise_note_text(text).strip())
+
+
+def status_key(name: str) -> LedgerKey:
+    return ("status", name.casefold())
+
+
+class Ledger:
+    """Which tickets each action (a note by its text, a status by name) already reached."""
+
+    def __init__(self) -> None:
+        self._reached: dict[LedgerKey, set[int]] = {}
+        self._in_doubt: dict[LedgerKey, set[int]] = {}
+
+    def reached(self, key: LedgerKey) -> frozenset[int]:
+        return frozenset(self._reached.get(key, ()))
+
+    def mark(self, key: LedgerKey, ticket_id: int) -> None:
+        """``key`` reached the ticket; a status replaces any other status it was given."""
+        tid = int(ticket_id)
+        if key[0] == "status":
+            for other, tickets in self._reached.items():
+                if other[0] == "status":
+                    tickets.discard(tid)
+        self._reached.setdefault(key, set()).add(tid)
+        self._in_doubt.get(key, set()).discard(tid)
+
+    def doubt(self, key: LedgerKey, ticket_id: int) -> None:
+        """The write failed in transit: it may be on the server."""
+        self._in_doubt.setdefault(key, set()).add(int(ticket_id))
+
+    def in_doubt(self, key: LedgerKey, ticket_id: int) -> bool:
+        return int(ticket_id) in self._in_doubt.get(key, ())
+
+
+async def note_present(client: Any, ticket_id: int, text: str) -> bool:
+    """Whether the ticket has a note of this text (the newest 1,000 are looked at)."""
+    wanted = note_key(text)[1]
+    rows = await client.list(f"/service/tickets/{int(ticket_id)}/notes", fields=("id", "text"),
+                             order_by="id desc", page_size=MAX_PAGE_SIZE)
+    return any(isinstance(r.get("text"), str) and note_key(r["text"])[1] == wanted
+               for r in rows)
+
+
+async def add_note_once(service: Any, ledger: Ledger, ticket_id: int, text: str,
+                        kind: NoteKind) -> None:
+    """Add the note unless the ticket has it from an earlier attempt of this selection.
+
+    After a failure in transit the ticket's notes are read first: a note that was stored in
+    spite of the error counts as added rather than being posted a second time.
+    """
+    key = note_key(text)
+    if ticket_id in ledger.reached(key):
+        raise Unchanged("The note was already added.")
+    if ledger.in_doubt(key, ticket_id) and await note_present(service.client, ticket_id, text):
+        ledger.mark(key, ticket_id)
+        return
+    try:
+        await service.add_note(ticket_id, text, kind)
+    except IN_TRANSIT:
+        ledger.doubt(key, ticket_id)
+        raise
+    ledger.mark(key, ticket_id)
 
 
 # ---------------------------------------------------------------------- status by name

@@ -2,7 +2,10 @@
 
 Each action is a ``psa.bulk.BulkJob``: progress per ticket in the list, failures listed with
 their reason, and "Retry failed" runs the action again on the failures only — a ticket the
-action went through for is never sent it twice. The selection's current rows are read when it
+action went through for is never sent it twice. A ``Ledger`` per selection extends that to new
+jobs: clicking "Add note" again skips the tickets that have the note, a ticket already in the
+chosen status is reported Unchanged (no PATCH), and a note whose POST failed in transit is looked
+for on the ticket before it is sent again. The selection's current rows are read when it
 is shown, so statuses are offered (by name, only those on every selected ticket's board) for
 the boards the tickets are on now.
 """
@@ -29,7 +32,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from psa.bulk import BulkJob, Outcome, Step, common_status_names, fetch_rows, status_id_by_name
+from psa.bulk import (
+    Action,
+    BulkJob,
+    Ledger,
+    LedgerKey,
+    Outcome,
+    Step,
+    Unchanged,
+    add_note_once,
+    common_status_names,
+    fetch_rows,
+    note_key,
+    status_id_by_name,
+    status_key,
+)
 from psa.connectwise.errors import ConnectWiseError, InvalidObject, NotFound
 from psa.detail_cache import DetailCache
 from psa.models import BoardStatusOption, TicketRow
@@ -65,6 +82,7 @@ class BulkPanel(QWidget):
         self._missing: set[int] = set()
         self._statuses: dict[int, tuple[BoardStatusOption, ...]] = {}
         self.job: BulkJob | None = None
+        self.ledger = Ledger()
         self.running = False
         self.ready = False
         self._build()
@@ -162,6 +180,7 @@ class BulkPanel(QWidget):
         self.rows = {i: r for i, r in (rows or {}).items() if i in self.ticket_ids}
         self._missing = set()
         self.job = None
+        self.ledger = Ledger()  # what each action reached, for this selection
         self.ready = False
         count = len(self.ticket_ids)
         self.title.setText(f"{count} tickets selected")
@@ -241,7 +260,9 @@ class BulkPanel(QWidget):
     # ------------------------------------------------------------------ actions
 
     def apply_status(self, name: str) -> None:
-        """Give each ticket its board's status called ``name``."""
+        """Give each ticket its board's status called ``name`` (none already in it)."""
+        key = status_key(name)
+
         async def action(tid: int) -> TicketRow | None:
             row = self._known_row(tid)
             statuses = await self._board_statuses(row.board_id)
@@ -249,9 +270,14 @@ class BulkPanel(QWidget):
             if status_id is None:
                 raise InvalidObject(f"Board {row.board_name or row.board_id} has no status "
                                     f"{name}.", code="StatusNotOnBoard")
-            return await self._service.update_status(tid, status_id)
+            if row.status_id == status_id:
+                self.ledger.mark(key, tid)
+                raise Unchanged(f"Already {row.status_name or name}.")
+            updated = await self._service.update_status(tid, status_id)
+            self.ledger.mark(key, tid)
+            return updated
 
-        self._start(BulkJob(self.ticket_ids, action, label=f"Status → {name}"))
+        self._start(self._job(key, action, f"Status → {name}", "Already in that status."))
 
     def assign(self, member_id: int, *, assign: bool = True) -> None:
         async def action(tid: int) -> TicketRow | None:
@@ -265,14 +291,22 @@ class BulkPanel(QWidget):
         self._start(BulkJob(self.ticket_ids, action, label="Assign" if assign else "Unassign"))
 
     def add_note(self, text: str, kind: str) -> None:
+        """The note on each ticket that does not have it from this selection yet."""
         async def action(tid: int) -> TicketRow | None:
             self._known_row(tid)
-            await self._service.add_note(
-                tid, text, "internal" if kind == "internal" else
+            await add_note_once(
+                self._service, self.ledger, tid, text, "internal" if kind == "internal" else
                 "resolution" if kind == "resolution" else "discussion")
             return None
 
-        self._start(BulkJob(self.ticket_ids, action, label="Note"))
+        self._start(self._job(note_key(text), action, "Note", "The note was already added."))
+
+    def _job(self, key: LedgerKey, action: Action, label: str, already: str) -> BulkJob:
+        """A job over the selection; tickets the action already reached are left out."""
+        job = BulkJob(self.ticket_ids, action, label=label)
+        for tid in self.ledger.reached(key) & set(job.ticket_ids):
+            job.skip(tid, already)
+        return job
 
     async def _board_statuses(self, board: int | None) -> tuple[BoardStatusOption, ...]:
         """A board's statuses; read when a ticket turned out to be on a board not seen yet."""
@@ -294,6 +328,8 @@ class BulkPanel(QWidget):
             return
         self.job = job
         self._run(job)
+        for outcome in job.unchanged:
+            self._on_progress(outcome)
 
     def _run(self, job: BulkJob, *, reread: Sequence[int] = ()) -> None:
         self.running = True
@@ -360,10 +396,12 @@ class BulkPanel(QWidget):
         done = len(job.succeeded)
         if not failed and job.label == "Note":
             self.note_text.clear()  # sent everywhere: a second click must not send it again
+        unchanged = len(job.unchanged)
+        same = f" ({unchanged} unchanged: already so)" if unchanged else ""
         if not failed:
-            self._show_summary(f"{job.label}: done for all {done} tickets.", Tone.INFO)
+            self._show_summary(f"{job.label}: done for all {done} tickets{same}.", Tone.INFO)
             return
-        lines = [f"{job.label}: {done} done, {len(failed)} failed:"]
+        lines = [f"{job.label}: {done} done{same}, {len(failed)} failed:"]
         lines += [f"#{o.ticket_id}: {o.message}" for o in failed]
         self._show_summary("\n".join(lines), Tone.ERROR)
         self.retry_button.setText(f"Retry {len(failed)} failed")
