@@ -97,7 +97,8 @@ class FullForm(QWidget):
             edit.setTabChangesFocus(True)
         self.create_button = QPushButton("Create ticket", self)
         self.create_button.setObjectName("createButton")
-        self.create_button.setDefault(True)
+        # Plain Enter finishes a field (a search, a number); only Ctrl+Enter creates.
+        self.create_button.setAutoDefault(False)
         self.create_button.setToolTip("Create the ticket in ConnectWise (Ctrl+Enter)")
 
     def _build_rows(self) -> dict[str, FieldRow]:

@@ -119,6 +119,11 @@ class NewTicketDialog(QDialog):
         column = QVBoxLayout(self)
         column.addWidget(self.tabs, 1)
         column.addLayout(footer)
+        # No button answers a plain Enter: it would act on a half-typed search (the company
+        # box still showing the last choice) — Ctrl+Enter creates, Ctrl+Enter parses.
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
 
     def _connect(self) -> None:
         self.form.changed.connect(self._on_edited)

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QWidget
 from typing_extensions import override
 
@@ -159,6 +159,14 @@ class PickerCombo(QComboBox):
             self._on_activated(index)
         else:
             self._restore_text()
+
+    @override
+    def keyPressEvent(self, e: QKeyEvent) -> None:
+        super().keyPressEvent(e)
+        plain = not e.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if plain and e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            # Enter finishes the search here; a dialog's default button must not see it too.
+            e.accept()
 
     @override
     def focusOutEvent(self, e: QFocusEvent) -> None:

@@ -1,0 +1,92 @@
+"""Keyboard and focus in the New Ticket dialog: plain Enter never creates, Ctrl+Enter does."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialog, QPushButton, QVBoxLayout
+from pytestqt.qtbot import QtBot
+
+from psa.sandbox import Sandbox
+from tests.ui.new_ticket.conftest import MakeDialog
+from tests.ui.new_ticket.support import fill_valid, ready, service, with_summary
+from tests.ui.qt_harness import BENIGN_QT_WARNINGS
+from ui.tickets.picker_combo import PickerCombo
+
+Run = Callable[..., Any]
+
+
+@pytest.mark.parametrize("where", ["summary", "company", "parent_ticket"])
+def test_plain_enter_in_a_field_creates_nothing(
+    fresh: Sandbox, make_dialog: MakeDialog, run_async: Run, where: str
+) -> None:
+    summary = f"Enter pressed in the {where}"
+
+    async def scenario() -> None:
+        async with service(fresh) as svc:
+            dialog = make_dialog(svc)
+            dialog.activateWindow()
+            created: list[Any] = []
+            dialog.ticket_created.connect(created.append)
+            await fill_valid(dialog, summary)
+            dialog.tabs.setCurrentWidget(dialog.form)
+            widget = getattr(dialog.form, where)
+            widget.setFocus()
+            await asyncio.sleep(0)
+            if where == "company":
+                # Typed over the chosen company; Enter comes before the search answers.
+                QTest.keyClicks(widget, "Fabrik")
+            QTest.keyClick(widget, Qt.Key.Key_Return)
+            QTest.keyClick(widget, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
+            await asyncio.sleep(0.4)
+            await ready(dialog)
+            assert created == [] and with_summary(fresh, summary) == []
+            assert dialog.isVisible()
+            dialog.form.company.cancel_tasks()
+
+    run_async(scenario())
+
+
+def test_no_button_of_the_dialog_answers_a_plain_enter(
+    sandbox: Sandbox, make_dialog: MakeDialog, run_async: Run
+) -> None:
+    async def scenario() -> None:
+        async with service(sandbox) as svc:
+            dialog = make_dialog(svc)
+            await ready(dialog)
+            buttons = dialog.findChildren(QPushButton)
+            assert len(buttons) >= 5  # Create, Parse, Cancel, Discard, Close (and message actions)
+            assert [b.text() for b in buttons if b.isDefault() or b.autoDefault()] == []
+
+    run_async(scenario())
+
+
+# The completer's popup grabs the keyboard, which the offscreen platform cannot do.
+@pytest.mark.qt_log_ignore("This plugin does not support grabbing the keyboard",
+                           *BENIGN_QT_WARNINGS)
+def test_enter_in_a_picker_finishes_the_search_and_no_default_button_sees_it(
+    qtbot: QtBot,
+) -> None:
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    picker = PickerCombo(accessible_name="Company", parent=dialog)
+    picker.set_choices([("All companies", None), ("Contoso", 4), ("Fabrikam", 7)])
+    button = QPushButton("Create", dialog)
+    button.setDefault(True)
+    column = QVBoxLayout(dialog)
+    column.addWidget(picker)
+    column.addWidget(button)
+    chosen: list[Any] = []
+    picker.value_chosen.connect(chosen.append)
+    clicks: list[bool] = []
+    button.clicked.connect(clicks.append)
+    dialog.show()
+    picker.setFocus()
+    QTest.keyClicks(picker, "fabrikam")
+    QTest.keyClick(picker, Qt.Key.Key_Return)
+    assert chosen[-1:] == [7] and clicks == []
