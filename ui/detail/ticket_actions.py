@@ -239,7 +239,8 @@ class TicketActions(QObject):
             panel.refresh_if_shown(tid)
         except PermissionDenied as exc:
             permission = exc.permission or RESOURCE_PERMISSION
-            message = f"Your security role lacks {permission}: the member was not {verb}."
+            needed = ", which co-assignees need" if exc.code == "ResourceScheduling" else ""
+            message = f"Your security role lacks {permission}{needed}: the member was not {verb}."
         except ConnectWiseError as exc:
             message = f"The member was not {verb}: {exc.message}"
         else:

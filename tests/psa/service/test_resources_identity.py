@@ -107,6 +107,33 @@ def test_restricted_key_reports_resource_scheduling(sandbox: Sandbox) -> None:
     assert "Resource Scheduling" in str(info.value)
 
 
+def test_restricted_key_changes_the_owner_but_not_co_assignees(fresh: Sandbox) -> None:
+    tid = unowned(fresh)
+
+    async def owner_steps(svc: TicketService) -> list[tuple[Any, ...]]:
+        steps = [tuple(members(await svc.add_resource(tid, JDOE)))]
+        steps.append(tuple(members(await svc.add_resource(tid, JDOE))))
+        steps.append(tuple(members(await svc.remove_resource(tid, JDOE))))
+        assert [w.area for w in svc.warnings] == ["resources"]
+        return steps
+
+    steps = run(with_service(creds(fresh, "restricted"), owner_steps))
+    assert steps == [((JDOE, True),), ((JDOE, True),), ()]
+    assert not stored(fresh, tid).get("owner")
+    run(with_service(creds(fresh), lambda svc: svc.add_resource(tid, JDOE)))
+    run(with_service(creds(fresh), lambda svc: svc.add_resource(tid, JDOE2)))
+
+    for change in ("add_resource", "remove_resource"):
+        async def co_assignee(svc: TicketService, change: str = change) -> None:
+            await getattr(svc, change)(tid, JDOE2 if change == "remove_resource" else ASMITH)
+
+        with pytest.raises(PermissionDenied) as info:
+            run(with_service(creds(fresh, "restricted"), co_assignee))
+        assert "Resource Scheduling" in (info.value.permission or "")
+        assert "Co-assignees" in str(info.value)
+    assert stored(fresh, tid)["owner"]["id"] == JDOE and entries(fresh, tid) == [JDOE2]
+
+
 # ---------------------------------------------------------------------------- identity
 
 

@@ -129,3 +129,35 @@ def test_without_resource_scheduling_the_dock_says_so(
             await settle(dock)
 
     run_async(scenario())
+
+
+def test_without_resource_scheduling_the_owner_can_still_be_removed_and_set(
+    fresh: Sandbox, make_dock: MakeDock, run_async: Callable[..., Any]
+) -> None:
+    tid = open_on_board(fresh, 1, owner=True)
+    owner = ticket(fresh, tid)["owner"]["id"]
+    before = len(entries_for(fresh, tid))
+
+    async def scenario() -> None:
+        async with service(fresh, "restricted") as svc:
+            dock = make_dock(svc)
+            await loaded(dock, tid)
+            view = dock.panel.resources
+            view.remove_buttons[owner].click()
+            await wait_for(lambda: not ticket(fresh, tid).get("owner"))
+            await idle(dock)
+            assert view.action_message.text() == ""
+            assert owner not in {r.member_id for r in view.resources}
+            dock.panel.changes.add_resource(owner)  # no member list: as a keyboard user would
+            await wait_for(lambda: (ticket(fresh, tid).get("owner") or {}).get("id") == owner)
+            await idle(dock)
+            assert [r.member_id for r in view.resources if r.is_owner] == [owner]
+            # A co-assignee is a schedule entry: that still needs the permission, and says so.
+            dock.panel.changes.add_resource(outsider(fresh, tid))
+            await wait_for(lambda: not dock.panel.changes.busy())
+            text = view.action_message.text()
+            assert "Resource Scheduling" in text and "co-assignees need" in text
+            assert "not added" in text and len(entries_for(fresh, tid)) == before
+            await settle(dock)
+
+    run_async(scenario())
