@@ -6,7 +6,8 @@ updated at the call, so the newest draft is visible at once; files are written i
 thread (never on the event loop), atomically (temp file + ``os.replace``), serialised per key,
 and each write takes the newest value when it runs, so the last save always wins on disk. The
 store keeps its own write tasks, so a dialog may close while its draft is still being written;
-``flush()`` waits for them (the app calls it before exiting).
+``flush()`` waits for them (the app calls it before exiting). Secrets in the pasted Quick
+Create text never reach the file (see ``_for_disk``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from psa.intake.redact import replace_secrets
 from psa.json_files import read_model, write_model
 
 log = logging.getLogger(__name__)
@@ -166,7 +168,7 @@ class FormDraftStore:
         return draft if draft.key == key and not draft.empty else None
 
     def _write(self, key: str, draft: FormDraft | None) -> None:
-        write_model(self.path_for(key), draft)
+        write_model(self.path_for(key), _for_disk(draft))
 
     def _keys_on_disk(self) -> list[str]:
         if not self.directory.is_dir():
@@ -174,6 +176,18 @@ class FormDraftStore:
         keys = (p.name[len(_PREFIX): -len(_SUFFIX)]
                 for p in self.directory.glob(f"{_PREFIX}*{_SUFFIX}"))
         return [k for k in keys if _KEY.match(k)]
+
+
+def _for_disk(draft: FormDraft | None) -> FormDraft | None:
+    """The draft as written: the pasted Quick Create text with its secrets replaced.
+
+    A paste often carries a password or a card number; the file outlives the session, so it
+    keeps the rest of the text (the dispatcher's work) with markers where the secrets were.
+    Memory keeps the paste as typed for as long as the app runs.
+    """
+    if draft is None or not draft.quick_text:
+        return draft
+    return draft.model_copy(update={"quick_text": replace_secrets(draft.quick_text)[0]})
 
 
 def _checked(key: str) -> str:

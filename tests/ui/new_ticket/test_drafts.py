@@ -185,3 +185,27 @@ def test_discard_clears_the_form_and_the_file_and_undo_brings_it_back(
             assert (drafts_dir / "ticket-new.json").exists()
 
     run_async(scenario())
+
+
+def test_a_pasted_password_and_card_number_never_reach_the_draft_file(
+    sandbox: Sandbox, make_dialog: MakeDialog, run_async: Run, drafts_dir: Path
+) -> None:
+    paste = ("Hi, the NAS is down again.\nThe admin password is Blue-Sky-77 if you need it.\n"
+             "Bill the call to card 4111 1111 1111 1111 please.\nThanks, Priya")
+
+    async def scenario() -> None:
+        async with service(sandbox) as svc:
+            dialog = make_dialog(svc)
+            await ready(dialog)
+            dialog.quick.set_text(paste)
+            dialog.save_draft()
+            await dialog.drafts.flush()
+            written = (drafts_dir / "ticket-new.json").read_text(encoding="utf-8")
+            assert "Blue-Sky-77" not in written and "4111" not in written
+            assert "the NAS is down again" in written and "[password removed]" in written
+            # The open dialog keeps the paste as typed; a restart brings back the rest.
+            assert dialog.quick.text.toPlainText() == paste
+            restored = await FormDraftStore(drafts_dir).load(NEW_TICKET_KEY)
+            assert restored is not None and "[card number removed]" in restored.quick_text
+
+    run_async(scenario())
