@@ -479,6 +479,13 @@ class TicketDetail(BaseModel):
         sections = (self.notes, self.configurations, self.related, self.resources)
         return tuple(s.warning for s in sections if s.warning is not None)
 
+    @property
+    def ticket_notes_count(self) -> int | None:
+        """How many ticket notes (not time-entry notes) were loaded; None if notes failed."""
+        if not self.notes.ok or self.notes.value is None:
+            return None
+        return sum(1 for note in self.notes.value if note.note_type == "TicketNote")
+
 
 class NoteOutcome(BaseModel):
     """What adding a note did: the note, and the status change when one was asked for."""

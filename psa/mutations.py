@@ -12,12 +12,19 @@ Stale detection: mutations take ``expected_last_updated`` (the ``_info.lastUpdat
 loaded). Before writing, the ticket's current value is read; if it moved, nothing is written
 and ``TicketChanged`` carries the server's current row for the UI to show. ConnectWise has no
 conditional write, so a change landing between that read and the write is not caught.
+API-NOTES warns that a note may not move ``lastUpdated``, so the service remembers, per ticket,
+how many ticket notes its last loaded detail held (``remember_loaded``, called by
+``TicketService.ticket_detail``) and, when the caller's ``expected_last_updated`` is that
+detail's, reads ``/notes/count`` beside the ticket (same round trip): a different count is a
+change too. Our own note or status change updates the remembered count. Resource changes
+(``psa.resources``) check ``lastUpdated`` only.
 """
 
 from __future__ import annotations
 
 import asyncio
 import uuid
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -42,6 +49,7 @@ from psa.models import (
     NoteItem,
     NoteKind,
     NoteOutcome,
+    TicketDetail,
     TicketRow,
     TicketView,
 )
@@ -50,6 +58,8 @@ CREATE_ATTEMPTS = 2
 SETTLE_DELAYS: tuple[float, ...] = (0.0, 1.0, 3.0)
 """Seconds to wait before each lookup of a create that failed in transit."""
 TOKEN_PREFIX = "dispatch-desk:"
+LOADED_KEPT = 200
+"""Tickets whose loaded notes count is remembered for stale detection."""
 _CONTROL = {*range(0, 9), 11, 12, *range(14, 32), 127}
 
 
@@ -119,6 +129,30 @@ class Mutations:
         self._lookups = lookups
         self._sleep = sleep
         self._settle = tuple(settle_delays)
+        # Ticket id → (lastUpdated, ticket notes count) of the detail loaded last.
+        self._loaded: OrderedDict[int, tuple[datetime, int]] = OrderedDict()
+
+    def remember_loaded(self, detail: TicketDetail) -> None:
+        """Record what a loaded detail showed, for ``ensure_unchanged``'s notes check."""
+        from psa.detail import NOTES_LIMIT  # psa.detail is heavier; only the limit is needed
+
+        tid, when, count = detail.ticket.id, detail.ticket.last_updated, detail.ticket_notes_count
+        notes = detail.notes.value or ()
+        self._loaded.pop(tid, None)
+        if when is not None and count is not None and len(notes) < NOTES_LIMIT:
+            self._loaded[tid] = (when, count)
+            while len(self._loaded) > LOADED_KEPT:
+                self._loaded.popitem(last=False)
+
+    def _loaded_notes(self, ticket_id: int, expected: datetime) -> int | None:
+        known = self._loaded.get(ticket_id)
+        return known[1] if known is not None and _same_instant(known[0], expected) else None
+
+    def _moved_on(self, ticket_id: int, when: datetime | None, notes_delta: int) -> None:
+        """Our own write: the remembered detail now has ``when`` and the notes changed by us."""
+        known = self._loaded.pop(ticket_id, None)
+        if known is not None and when is not None:
+            self._loaded[ticket_id] = (when, known[1] + notes_delta)
 
     # ------------------------------------------------------------------ create
 
@@ -170,16 +204,26 @@ class Mutations:
     # ------------------------------------------------------------------ status and notes
 
     async def ensure_unchanged(self, ticket_id: int, expected: datetime | None) -> None:
-        """Raise TicketChanged when the ticket's lastUpdated is no longer ``expected``."""
+        """Raise TicketChanged when the ticket's lastUpdated is no longer ``expected``, or its
+        notes count is not the one loaded with it (when that detail was loaded here)."""
         if expected is None:
             return
-        data = await self._ctx.client.get_json(
-            f"/service/tickets/{int(ticket_id)}", {"fields": ",".join(LIST_FIELDS)}
+        ticket_id = int(ticket_id)
+        client = self._ctx.client
+        read = client.get_json(f"/service/tickets/{ticket_id}", {"fields": ",".join(LIST_FIELDS)})
+        loaded_notes = self._loaded_notes(ticket_id, expected)
+        if loaded_notes is None:
+            self.check_row(await read, expected)
+            return
+        data, notes = await asyncio.gather(
+            read, client.count(f"/service/tickets/{ticket_id}/notes")
         )
-        self.check_row(data, expected)
+        self.check_row(data, expected, notes_count=notes, expected_notes=loaded_notes)
 
-    def check_row(self, data: Mapping[str, Any], expected: datetime) -> None:
-        """Raise TicketChanged when ``data`` (a ticket read just now) moved past ``expected``."""
+    def check_row(self, data: Mapping[str, Any], expected: datetime, *,
+                  notes_count: int | None = None, expected_notes: int | None = None) -> None:
+        """Raise TicketChanged when ``data`` (a ticket read just now) moved past ``expected``,
+        or when ``notes_count`` (read with it) is not ``expected_notes``."""
         row = TicketRow.from_wire(data)
         if not _same_instant(row.last_updated, expected):
             who = f" ({row.last_updated:%Y-%m-%d %H:%M} UTC)" if row.last_updated else ""
@@ -188,12 +232,22 @@ class Mutations:
                 "was saved. Review the current ticket and try again.",
                 current=row, expected=expected, endpoint="/service/tickets/{id}",
             )
+        if notes_count is not None and expected_notes is not None and notes_count != expected_notes:
+            what = ("a note was added" if notes_count > expected_notes
+                    else "its notes changed")
+            raise TicketChanged(
+                f"Ticket #{row.id} changed on the server since it was loaded ({what}); "
+                "nothing was saved. Review the current ticket and try again.",
+                current=row, expected=expected, endpoint="/service/tickets/{id}/notes",
+            )
 
     async def update_status(self, ticket_id: int, status_id: int, *,
                             expected_last_updated: datetime | None = None) -> TicketRow:
         """Set the status and check ConnectWise kept it (it silently ignores other boards')."""
         await self.ensure_unchanged(ticket_id, expected_last_updated)
-        return await self._patch_status(ticket_id, status_id)
+        row = await self._patch_status(ticket_id, status_id)
+        self._moved_on(ticket_id, row.last_updated, 0)
+        return row
 
     async def _patch_status(self, ticket_id: int, status_id: int) -> TicketRow:
         data = await self._ctx.client.patch_json(
@@ -229,10 +283,15 @@ class Mutations:
         }
         data = await self._ctx.client.post_json(f"/service/tickets/{int(ticket_id)}/notes", body)
         note = NoteItem.from_wire(data)
+        # The server's lastUpdated after the note is unknown here (it may or may not move): the
+        # remembered detail keeps the caller's, with our note counted.
+        if expected_last_updated is not None:
+            self._moved_on(int(ticket_id), expected_last_updated, 1)
         if status_id is None:
             return NoteOutcome(note=note)
         try:
             row = await self._patch_status(ticket_id, status_id)
         except ConnectWiseError as exc:
             return NoteOutcome(note=note, status_error=exc.message)
+        self._moved_on(int(ticket_id), row.last_updated, 0)
         return NoteOutcome(note=note, ticket=row)

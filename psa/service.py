@@ -253,6 +253,7 @@ class TicketService:
         """
         detail = await self._detail.load(ticket_id, configuration_details=configuration_details,
                                          prefetch=prefetch)
+        self._mutations.remember_loaded(detail)
         return detail.model_copy(update={"web_url": await self.ticket_url(ticket_id)})
 
     async def stop_background(self) -> None:

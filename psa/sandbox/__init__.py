@@ -11,6 +11,7 @@ Command line::
     python -m psa.sandbox [--host 127.0.0.1] [--port 0] [--seed 1] [--tickets 300]
         [--latency-ms 0] [--rate-limit N] [--faults SPEC] [--activity]
         [--activity-interval 5] [--shapes full|lean|nulls] [--like-wildcards both|percent|star]
+        [--notes-bump-last-updated true|false]
 
 prints and flushes exactly one line, ``listening on http://127.0.0.1:PORT`` (port 0 picks a free
 port), once the data is built and the socket serves; it serves until SIGINT/SIGTERM (SIGBREAK on
@@ -24,7 +25,8 @@ In-process (tests)::
 
 runs the server on a background thread (its own event loop). ``SandboxConfig`` also takes
 ``latency_ms``, ``rate_limit``, ``faults``, ``activity``, ``activity_interval``, ``shapes``,
-``like_wildcards`` and ``monotonic`` (the rate limiter's time source, so tests can freeze it).
+``like_wildcards``, ``notes_bump_last_updated`` and ``monotonic`` (the rate limiter's time
+source, so tests can freeze it).
 ``spawn_sandbox(["--seed", "1"])`` runs the CLI as a child process (``sys.executable -m
 psa.sandbox``), waits for the listening line (timeout 120 s) and exposes ``.url``, ``.api_url``,
 ``.line`` and ``.process``; closing it (or leaving its ``with``) sends SIGTERM, then kills.
@@ -150,6 +152,9 @@ Faults, rate limit, latency
 - ``--like-wildcards``: ``both`` (default), ``percent`` or ``star`` — which characters ``like``
   treats as wildcards (``query.py``): API-NOTES reports both ``%`` and ``*``, so a client can be
   tested against a server that honours only one of them.
+- ``--notes-bump-last-updated false``: a new note leaves the ticket's ``_info.lastUpdated``
+  alone (API-NOTES marks the bump an inference; ``store.py``), so a client's stale-ticket check
+  can be tested against a server that does not move it.
 - ``--activity``: every ``--activity-interval`` seconds one ``store.activity_step()`` (new
   customer tickets, customer notes, status and owner changes, some to ``dispatch``).
 
@@ -159,8 +164,8 @@ Control API (``/_sandbox/``, no auth, no latency/faults/limits, not in the stats
 ``{"endpoints": {"GET /service/tickets/{id}": {requests, bytes_in, bytes_out, statuses}}, "totals":
 {…}}`` (bytes are whole requests/responses incl. headers; keyed by method + template, unmatched
 paths as ``"GET (unmatched)"``); ``POST reset-stats``; ``GET config`` and ``POST config``
-``{latency_ms, faults, shapes, rate_limit (null/0 = off), activity_interval, like_wildcards}``
-(any subset; unknown keys are 400); ``POST activity/step {"steps": n}`` →
+``{latency_ms, faults, shapes, rate_limit (null/0 = off), activity_interval, like_wildcards,
+notes_bump_last_updated}`` (any subset; unknown keys are 400); ``POST activity/step {"steps": n}`` →
 ``{"actions": [...]}``; ``POST clock/advance {"seconds": s}`` (only with an injected FixedClock;
 else 409); ``POST revoke`` and ``POST restore`` ``{"public_key": …}`` (a revoked key gets 401
 until restored). The same

@@ -43,6 +43,10 @@ def parse_args(argv: Sequence[str] | None = None) -> SandboxConfig:
         "--like-wildcards", choices=LIKE_WILDCARDS, default="both",
         help="wildcards of `like`: percent (SQL Server), star (glob) or both (default)",
     )
+    parser.add_argument(
+        "--notes-bump-last-updated", choices=("true", "false"), default="true",
+        help="whether a note moves the ticket's _info.lastUpdated (default true)",
+    )
     ns = parser.parse_args(argv)
     if ns.tickets < 0 or ns.latency_ms < 0 or ns.activity_interval <= 0:
         parser.error("--tickets and --latency-ms must not be negative, the interval positive")
@@ -58,6 +62,7 @@ def parse_args(argv: Sequence[str] | None = None) -> SandboxConfig:
         activity_interval=ns.activity_interval,
         shapes=ns.shapes,
         like_wildcards=ns.like_wildcards,
+        notes_bump_last_updated=ns.notes_bump_last_updated == "true",
     )
 
 

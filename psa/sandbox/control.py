@@ -133,6 +133,7 @@ class Control:
             "rate_limit": rt.limiter.limit,
             "activity_interval": rt.activity_interval,
             "like_wildcards": rt.like_wildcards,
+            "notes_bump_last_updated": rt.store.notes_bump_last_updated,
             "revoked": rt.keyring.revoked(),
         }
 
@@ -146,6 +147,7 @@ class Control:
         clear_rate_limit: bool = False,
         activity_interval: float | None = None,
         like_wildcards: str | None = None,
+        notes_bump_last_updated: bool | None = None,
     ) -> dict[str, Any]:
         """Change settings at run time; ``None`` leaves a setting alone. Returns the new config.
 
@@ -160,6 +162,8 @@ class Control:
             raise ValueError("latency_ms must not be negative")
         if activity_interval is not None and activity_interval <= 0:
             raise ValueError("activity_interval must be positive")
+        if notes_bump_last_updated is not None and not isinstance(notes_bump_last_updated, bool):
+            raise ValueError("notes_bump_last_updated must be true or false")
         if latency_ms is not None:
             rt.latency_ms = latency_ms
         if spec is not None:
@@ -172,6 +176,9 @@ class Control:
             rt.activity_interval = activity_interval
         if like is not None:
             rt.like_wildcards = like
+        if notes_bump_last_updated is not None:
+            with rt.store.lock:
+                rt.store.notes_bump_last_updated = notes_bump_last_updated
         return self.config()
 
     def step_activity(self, steps: int = 1) -> list[str]:
@@ -210,7 +217,8 @@ def _body(request: Request) -> dict[str, Any]:
 
 def _configure(control: Control, body: dict[str, Any]) -> dict[str, Any]:
     unknown = set(body) - {
-        "latency_ms", "faults", "shapes", "rate_limit", "activity_interval", "like_wildcards"
+        "latency_ms", "faults", "shapes", "rate_limit", "activity_interval", "like_wildcards",
+        "notes_bump_last_updated",
     }
     if unknown:
         raise ApiError(400, "InvalidObject", f"Unknown settings: {sorted(unknown)}")
@@ -222,6 +230,7 @@ def _configure(control: Control, body: dict[str, Any]) -> dict[str, Any]:
         clear_rate_limit="rate_limit" in body and not body["rate_limit"],
         activity_interval=body.get("activity_interval"),
         like_wildcards=body.get("like_wildcards"),
+        notes_bump_last_updated=body.get("notes_bump_last_updated"),
     )
 
 

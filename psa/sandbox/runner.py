@@ -42,6 +42,7 @@ class SandboxConfig:
     activity_interval: float = 5.0
     shapes: str = "full"
     like_wildcards: str = "both"
+    notes_bump_last_updated: bool = True
     clock: Clock | None = None
     # Time source of the rate limiter's one-second window; tests may freeze it.
     monotonic: Callable[[], float] | None = None
@@ -73,6 +74,7 @@ class SandboxCore:
         except BaseException:
             self.sock.close()
             raise
+        store.notes_bump_last_updated = config.notes_bump_last_updated
         self.runtime = Runtime(
             store=store,
             clock=self.clock,

@@ -10,7 +10,12 @@ Behaviour where ConnectWise is not documented ([I] in API-NOTES), beyond ``sla.p
 
 - ``_info.lastUpdated`` (to the clock's now) and ``_info.updatedBy`` (the acting member) move on
   every real change of a ticket, including a note added, a schedule entry added or deleted, a
-  child attached or a merge. A PATCH that changes nothing (e.g. only ``resources``, or a status
+  child attached or a merge. Notes are an [I] in API-NOTES, so ``notes_bump_last_updated``
+  (default True; ``SandboxConfig``, ``/_sandbox/config``, ``--notes-bump-last-updated``) can
+  turn it off: a note (the API's, a customer's from the activity generator, a create's initial
+  notes after the create itself) then leaves ``_info`` alone, though the ticket's other effects
+  (``customerUpdatedFlag``, the SLA's response) still apply — a client watching only
+  ``lastUpdated`` misses it. A PATCH that changes nothing (e.g. only ``resources``, or a status
   from another board) leaves them alone.
 - List records carry SLA fields as of the ticket's last save; ``ticket(id)`` and
   ``calculate_sla`` compute them as of now (API-NOTES: "fresh only from GET by id or
@@ -57,6 +62,7 @@ class Store:
 
     def __init__(self, *, seed: int = 1, tickets: int = 300, clock: Clock, api_base: str) -> None:
         self.lock = threading.RLock()
+        self.notes_bump_last_updated = True
         self.seed = seed
         self.clock = clock
         self.cal = STANDARD_CALENDAR
@@ -277,17 +283,20 @@ class Store:
         return notes
 
     def commit(
-        self, old: dict[str, Any], new: dict[str, Any], member: str, *, force: bool = False
+        self, old: dict[str, Any], new: dict[str, Any], member: str, *, force: bool = False,
+        bump: bool = True,
     ) -> dict[str, Any]:
         """Store ``new`` in place of ``old`` if anything changed (or ``force``): bump
-        ``_info.lastUpdated``/``updatedBy`` and refresh the SLA fields as of now."""
+        ``_info.lastUpdated``/``updatedBy`` (unless ``bump`` is false) and refresh the SLA
+        fields as of now."""
         if not force and _same(old, new):
             return old
         now = self.now()
-        info = dict(new["_info"])
-        info["lastUpdated"] = cw_ts(now)
-        info["updatedBy"] = member
-        new["_info"] = info
+        if bump:
+            info = dict(new["_info"])
+            info["lastUpdated"] = cw_ts(now)
+            info["updatedBy"] = member
+            new["_info"] = info
         new = self.with_sla(new, now)
         self.tickets[new["id"] - FIRST_TICKET_ID] = new
         return new

@@ -119,7 +119,7 @@ class LinkEditor:
             new["customerUpdatedFlag"] = False
         if author is not None and detail:
             store.clocks[ticket_id].reach(store.cal, 0, now, author["identifier"])
-        store.commit(old, new, member, force=True)
+        store.commit(old, new, member, force=True, bump=store.notes_bump_last_updated)
         return note
 
     # --- schedule entries ------------------------------------------------------------------

@@ -67,10 +67,12 @@ def test_cli_flags_map_to_the_config() -> None:
             "--port", "0", "--seed", "2", "--tickets", "5", "--latency-ms", "40",
             "--rate-limit", "7", "--faults", "500=0.1,seed=2", "--activity",
             "--activity-interval", "1.5", "--shapes", "nulls", "--like-wildcards", "percent",
+            "--notes-bump-last-updated", "false",
         ]
     )  # fmt: skip
-    assert cfg.like_wildcards == "percent"
+    assert cfg.like_wildcards == "percent" and cfg.notes_bump_last_updated is False
     assert parse_args([]).like_wildcards == "both"
+    assert parse_args([]).notes_bump_last_updated is True
     assert (cfg.seed, cfg.tickets, cfg.latency_ms, cfg.rate_limit) == (2, 5, 40, 7)
     assert (cfg.faults, cfg.activity, cfg.activity_interval, cfg.shapes) == (
         "500=0.1,seed=2",

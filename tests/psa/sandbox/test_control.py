@@ -62,11 +62,12 @@ def test_reset_stats_starts_over(fresh: Sandbox) -> None:
 
 def test_runtime_config_round_trips_over_http(fresh: Sandbox) -> None:
     body = {"latency_ms": 5, "faults": "500=0.1,seed=3", "shapes": "lean", "rate_limit": 50,
-            "like_wildcards": "star"}
+            "like_wildcards": "star", "notes_bump_last_updated": False}
     r = httpx2.post(fresh.url + "/_sandbox/config", json=body)
     assert r.status_code == 200
     got = httpx2.get(fresh.url + "/_sandbox/config").json()
     assert got["like_wildcards"] == "star"
+    assert got["notes_bump_last_updated"] is False and not fresh.store.notes_bump_last_updated
     with make_client(fresh) as c:
         count = c.get("/service/tickets/count", params={"conditions": "summary like '%'"})
         assert count.json() == {"count": 0}  # % is an ordinary character now
@@ -79,7 +80,7 @@ def test_runtime_config_round_trips_over_http(fresh: Sandbox) -> None:
 
 def test_runtime_config_rejects_bad_values(fresh: Sandbox) -> None:
     for bad in ({"shapes": "fat"}, {"faults": "teapot=1"}, {"latency_ms": -1}, {"colour": 1},
-                {"like_wildcards": "question-mark"}):
+                {"like_wildcards": "question-mark"}, {"notes_bump_last_updated": "no"}):
         r = httpx2.post(fresh.url + "/_sandbox/config", json=bad)
         assert r.status_code == 400, bad
     assert httpx2.post(fresh.url + "/_sandbox/config", content=b"not json").status_code == 400

@@ -58,6 +58,20 @@ def test_member_note_defaults_to_discussion_and_bumps_the_ticket(store: Store) -
     assert after["_info"]["updatedBy"] == "jdoe"
 
 
+def test_notes_can_leave_last_updated_alone(store: Store) -> None:
+    store.notes_bump_last_updated = False
+    ticket = open_ticket(store)
+    before = store.ticket(ticket["id"])["_info"]
+    store.add_note(ticket["id"], {"text": "Rebooted the switch."}, member="jdoe")
+    store.links.store_note(ticket["id"], "Still down.", "Email", None, contact_of(store, ticket),
+                           detail=True)
+    after = store.ticket(ticket["id"])
+    assert after["_info"] == before
+    assert after["customerUpdatedFlag"] is True  # the note's other effects still apply
+    assert any(
+        n["text"] == "Still down." for n in store.notes(ticket["id"]))
+
+
 def test_contact_note_sets_customer_updated_and_member_reply_clears_it(store: Store) -> None:
     ticket = open_ticket(store)
     store.add_note(ticket["id"], {"text": "Still broken!", "contact": ticket["contact"]},

@@ -271,6 +271,39 @@ def test_a_ticket_changed_since_loading_is_reported_not_overwritten(fresh: Sandb
     service(fresh, up_to_date)
 
 
+def test_a_customer_note_that_does_not_move_last_updated_still_counts_as_a_change(
+    fresh: Sandbox,
+) -> None:
+    fresh.control.configure(notes_bump_last_updated=False)
+    t = open_ticket(fresh, 1)
+    assigned = next(s["id"] for s in statuses(fresh, 1) if s["name"] == "Assigned")
+    contact = t.get("contact") or {"id": 1, "name": "A customer"}
+    rec = Recorder()
+
+    async def body(svc: TicketService) -> None:
+        detail = await svc.ticket_detail(t["id"], configuration_details=False, prefetch=False)
+        loaded = detail.ticket.last_updated
+        fresh.control.advance_clock(60)
+        with fresh.store.lock:  # the customer writes in, as the e-mail connector would
+            fresh.store.links.store_note(t["id"], "Still broken, please call me", "Email",
+                                         None, contact, detail=True)
+        assert ticket(fresh, t["id"])["_info"]["lastUpdated"] == t["_info"]["lastUpdated"]
+        rec.reset()
+        with pytest.raises(TicketChanged, match="a note was added") as info:
+            await svc.update_status(t["id"], assigned, expected_last_updated=loaded)
+        assert info.value.current.id == t["id"]
+        assert rec.waves == 1  # the notes count is read beside the ticket
+        # after reloading, our own note does not make our next change look stale
+        detail = await svc.ticket_detail(t["id"], configuration_details=False, prefetch=False)
+        loaded = detail.ticket.last_updated
+        await svc.add_note(t["id"], "Called back", "internal", expected_last_updated=loaded)
+        row = await svc.update_status(t["id"], assigned, expected_last_updated=loaded)
+        assert row.status_id == assigned
+
+    service(fresh, body, rec)
+    assert ticket(fresh, t["id"])["status"]["id"] == assigned
+
+
 # ---------------------------------------------------------------------------- notes
 
 
