@@ -53,6 +53,7 @@ class NoteEditor(QWidget):
         self._dirty = False
         self._sending = False
         self._wanted_status: int | None = None
+        self._offered: tuple[BoardStatusOption, ...] = ()
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self._on_save_timer_timeout)
         self._build()
@@ -140,7 +141,7 @@ class NoteEditor(QWidget):
         for widget in (self.text, self.kind_combo):
             widget.blockSignals(False)
         self._wanted_status = draft.status_id if draft else None
-        self._select_status()
+        self._fill_statuses(self._offered)
         self._dirty = False
         self.draft_state.setText("Draft restored" if draft else "")
 
@@ -170,6 +171,7 @@ class NoteEditor(QWidget):
             self._fill_statuses(statuses)
 
     def _fill_statuses(self, statuses: Sequence[BoardStatusOption]) -> None:
+        self._offered = tuple(statuses)
         combo = self.status_combo
         combo.clear()
         combo.addItem(KEEP_STATUS, None)
@@ -177,12 +179,18 @@ class NoteEditor(QWidget):
                          key=lambda s: (s.sort_order is None, s.sort_order or 0))
         for status in ordered:
             combo.addItem(f"Set status: {status.name}", status.id)
-        combo.setEnabled(len(ordered) > 0 and not self._sending)
         self._select_status()
+        combo.setEnabled(combo.count() > 1 and not self._sending)
 
     def _select_status(self) -> None:
-        index = self.status_combo.findData(self._wanted_status)
-        self.status_combo.setCurrentIndex(index if index >= 0 else 0)
+        """Show the status the note would set: what is shown is what ``draft()`` sends."""
+        combo = self.status_combo
+        wanted = self._wanted_status
+        index = combo.findData(wanted) if wanted is not None else 0
+        if index < 0:  # a draft's status the board's list does not offer (yet)
+            combo.addItem(f"Set status: #{wanted}", wanted)
+            index = combo.count() - 1
+        combo.setCurrentIndex(index)
 
     # ------------------------------------------------------------------ sending
 

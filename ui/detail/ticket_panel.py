@@ -142,11 +142,13 @@ class TicketPanel(QWidget):
         if not same:
             self.notice.clear()
             self.complete = False
+            # The note box first: it takes the board's statuses from the paint, and switching
+            # its ticket clears them (a cached revisit whose refresh fails would offer none).
+            self.editor.set_ticket(ticket_id, sending=self.changes.is_sending(ticket_id))
             if cached is not None:
                 self._paint(cached)
             else:
                 self._paint_loading(ticket_id, hint)
-            self.editor.set_ticket(ticket_id, sending=self.changes.is_sending(ticket_id))
         self._ensure_members()
 
     def refresh(self) -> None:
