@@ -21,17 +21,18 @@ from psa.intake.text import word_set
 _FROM_LINE = re.compile(r"^\s*\**from\**\s*:", re.IGNORECASE)
 
 RedactionKind = Literal[
-    "password", "api_key", "token", "card_number", "license_key", "private_key",
+    "password", "api_key", "token", "card_number", "card_code", "license_key", "private_key",
     "quoted_reply", "disclaimer", "signature",
 ]
 SECRET_KINDS: frozenset[str] = frozenset(
-    {"password", "api_key", "token", "card_number", "license_key", "private_key"}
+    {"password", "api_key", "token", "card_number", "card_code", "license_key", "private_key"}
 )
 MARKERS: dict[str, str] = {
     "password": "[password removed]",
     "api_key": "[API key removed]",
     "token": "[token removed]",
     "card_number": "[card number removed]",
+    "card_code": "[card code removed]",
     "license_key": "[licence key removed]",
     "private_key": "[private key removed]",
 }
@@ -91,8 +92,27 @@ _PASSWORD = re.compile(
     r"(?i)\b(?:(?:new|temp(?:orary)?|old|current|admin|wi-?fi|wireless|my|the|his|her|their)\s+)?"
     r"(?:password|passwd|passcode|passphrase|pwd|pw|pass|pin|wi-?fi key|network key|"
     r"(?:alarm|door|gate|lock|security) code)"
-    r"(?P<sep>\s*[:=]\s*|\s+(?:is|was|should be|to|=)\s+)"
-    r"(?P<value>[^\s]+)"
+    # What it opens: "password for the NAS: …", "pin on the gate is …".
+    r"(?:\s+(?:for|on|of|to)\s+(?:(?:the|my|our|your|his|her)\s+)?[\w.@-]+(?:\s+[\w.@-]+)?)?"
+    r"(?P<sep>\s*[:=]\s*|\s+[-\u2013\u2014]\s+"
+    r"|\s+(?:is|was|will be|would be|should be|is now|is still|to|=)\s+"
+    r"|\s+(?:(?:is|was|has been|got)\s+)?(?:changed|reset|set|updated)\s+to\s+)"
+    r"(?P<value>\"[^\"\n]{1,80}\"|\u201c[^\u201d\n]{1,80}\u201d|'[^'\n]{1,80}'|[^\s]+)"
+)
+# "creds: admin/Welcome123", "login is jsmith / Welcome1!": the part after the slash.
+_USER_SLASH_PASSWORD = re.compile(
+    r"(?i)\b(?:creds|credentials|login|log-in|logon|sign-?in)"
+    r"(?:\s*[:=]\s*|\s+(?:is|are|was|were)\s*:?\s*)"
+    r"(?P<user>[^\s/:]{1,64})\s*/\s*(?P<value>[^\s]+)"
+)
+# "the key is Blue-Sky-77": only a value that looks made up (letters and digits), not "in the
+# drawer" or "to restart first".
+_BARE_KEY = re.compile(
+    r"(?i)\bkey(?:\s*[:=]\s*|\s+(?:is|was|will be|is now)\s+)(?P<value>[^\s]+)"
+)
+_CARD_CODE = re.compile(
+    r"(?i)\b(?:cvv2?|cvc2?|cid|csc|card (?:security )?code)"
+    r"(?:\s*[:=#]\s*|\s+(?:is|was|number)\s+|\s+)(?P<value>\d{3,4})\b"
 )
 _CODE_DIGITS = re.compile(
     r"(?i)\b(?:pin|passcode|(?:alarm|door|gate|lock|security) code)\s+#?(?P<value>\d{3,10})\b"
@@ -113,6 +133,8 @@ _NOT_A_VALUE = word_set(
     "something again correct, different it this that my your our their his her"
 )
 _TRAILING = ",.;:)]}\"'"
+_QUOTES = "\"'\u201c"
+_LABELS = word_set("password passwd pass pwd pw")
 
 
 def luhn_ok(digits: str) -> bool:
@@ -137,6 +159,8 @@ def _mask(kind: str, value: str) -> str:
     if kind == "card_number":
         digits = re.sub(r"\D", "", value)
         return f"•••• {digits[-4:]}"
+    if kind == "card_code":
+        return "•••"
     if kind == "private_key":
         return "-----BEGIN … PRIVATE KEY-----"
     return value[:1] + "•" * min(8, max(3, len(value) - 1))
@@ -157,6 +181,9 @@ class _Secrets:
         for kind, pattern in _KNOWN_TOKENS:
             text = pattern.sub(lambda m, k=kind: self.replace(k, m.group()), text)  # type: ignore[misc]
         text = _PASSWORD.sub(self._password, text)
+        text = _USER_SLASH_PASSWORD.sub(self._after_user, text)
+        text = _BARE_KEY.sub(self._bare_key, text)
+        text = _CARD_CODE.sub(self._card_code, text)
         text = _CODE_DIGITS.sub(self._code, text)
         text = _KEYED_SECRET.sub(self._keyed, text)
         text = _CARD.sub(self._card, text)
@@ -164,12 +191,36 @@ class _Secrets:
 
     def _password(self, match: re.Match[str]) -> str:
         raw = match.group("value")
+        if raw[0] in _QUOTES:  # a quoted passphrase is one value, spaces and all
+            return self._replace_value(match, "password", raw)
         value = raw.rstrip(_TRAILING) if len(raw.rstrip(_TRAILING)) >= 3 else raw
         if value.casefold() in _NOT_A_VALUE or value.startswith("[") or not value:
             return match.group()
-        tail = raw[len(value):]
+        return self._replace_value(match, "password", value)
+
+    def _after_user(self, match: re.Match[str]) -> str:
+        value = match.group("value").rstrip(_TRAILING)
+        if (len(value) < 3 or value.startswith("[") or value.endswith(":")
+                or value.casefold() in _NOT_A_VALUE or value.casefold() in _LABELS):
+            return match.group()
+        return self._replace_value(match, "password", value)
+
+    def _bare_key(self, match: re.Match[str]) -> str:
+        value = match.group("value").rstrip(_TRAILING)
+        made_up = (len(value) >= 6 and any(c.isdigit() for c in value)
+                   and any(c.isalpha() for c in value))
+        if not made_up or value.startswith("[") or "\\" in value or "/" in value:
+            return match.group()
+        return self._replace_value(match, "password", value)
+
+    def _card_code(self, match: re.Match[str]) -> str:
+        return self._replace_value(match, "card_code", match.group("value"))
+
+    def _replace_value(self, match: re.Match[str], kind: RedactionKind, value: str) -> str:
+        """The match with ``value`` (at the start of its group) replaced by the marker."""
         head = match.group()[: match.start("value") - match.start()]
-        return head + self.replace("password", value) + tail
+        tail = match.group("value")[len(value):]
+        return head + self.replace(kind, value) + tail
 
     def _code(self, match: re.Match[str]) -> str:
         head = match.group()[: match.start("value") - match.start()]

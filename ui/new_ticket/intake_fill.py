@@ -15,7 +15,8 @@ FORM_FIELD: dict[DraftField, str] = {
 }
 REDACTION_LABELS = {
     "password": "a password", "api_key": "an API key", "token": "an access token",
-    "card_number": "a card number", "license_key": "a licence key",
+    "card_number": "a card number", "card_code": "a card security code",
+    "license_key": "a licence key",
     "private_key": "a private key", "quoted_reply": "the quoted earlier messages",
     "disclaimer": "a mail disclaimer", "signature": "the signature",
 }

@@ -18,6 +18,14 @@ def kinds(text: str) -> list[str]:
     ("New password: Pelican#77, please change it after login", "Pelican#77"),
     ("The alarm code is 4471, side door", "4471"),
     ("wifi key: GuestNet-2025-spring", "GuestNet-2025-spring"),
+    ("The password for the NAS: Blue-Sky-77 (don't share)", "Blue-Sky-77"),
+    ("Password - Tr0ub4dor&3", "Tr0ub4dor&3"),
+    ("Her new password will be Spring2026# from Monday", "Spring2026#"),
+    ("creds: admin/Welcome123 on the firewall", "Welcome123"),
+    ("His login is jsmith / Welcome1! until he changes it", "Welcome1!"),
+    ("Wifi is back; the key is Blue-Sky-77 for guests", "Blue-Sky-77"),
+    ('The password is "correct horse battery staple" now', "horse battery staple"),
+    ("Password changed to Harbor-Light-9 this morning", "Harbor-Light-9"),
 ])
 def test_passwords_are_replaced_and_reported_masked(text: str, secret: str) -> None:
     result = redact(text)
@@ -33,6 +41,13 @@ def test_passwords_are_replaced_and_reported_masked(text: str, secret: str) -> N
     "The password is expired, can you reset it?",
     "Please send a password reset link to Mary",
     "It keeps asking for my password",
+    "The password for Outlook is wrong again",
+    "The key is in the top drawer of the front desk",
+    "The key is to restart the print spooler first",
+    "The login is slow since Monday / Tuesday",
+    "Password - expired, please reset",
+    "The login is fine / the VPN is not",
+    "The registry key is HKLM\\Software\\Wow6432Node\\Vendor",
 ])
 def test_complaints_about_passwords_are_not_redacted(text: str) -> None:
     assert redact(text).text == text
@@ -60,6 +75,14 @@ def test_ordinary_identifiers_are_not_mistaken_for_tokens() -> None:
     text = ("Device NORTHW-SRV01 at 10.8.14.22, agent 3f2b7c9e-1d4a-4e8b-9c6f-2a5d8e7b1c30, see "
             "https://portal.example.com/tickets/12345 and DRIVER_IRQL_NOT_LESS_OR_EQUAL")
     assert redact(text).text == text
+
+
+@pytest.mark.parametrize("text", ["CVV: 123", "the cvc is 4412", "Card code 987, exp 09/27"])
+def test_card_security_codes_are_replaced_and_never_shown(text: str) -> None:
+    result = redact(text)
+    assert "[card code removed]" in result.text
+    assert [r.kind for r in result.removed] == ["card_code"]
+    assert not any(c.isdigit() for c in result.removed[0].excerpt)
 
 
 def test_luhn_valid_card_numbers_are_removed_invalid_ones_kept() -> None:
