@@ -5,7 +5,7 @@ tickets and its schedule entries are requested at once (one round trip). The rel
 ``id = parent or parentTicketId = id or mergedParentTicket/id = id``; the parent id comes from
 the list rows the service has seen (the list asks for ``parentTicketId``), so it is known before
 the ticket arrives. When it is not known, or was wrong, the parent row is fetched in the second
-round trip.
+round trip, with the row of the ticket this one was merged into (``mergedParentTicket``).
 
 The full configuration records (``company/configurations`` with ``id in (...)``, batched to
 keep URLs short — one request for any realistic ticket) are requested the moment the
@@ -67,12 +67,18 @@ def related_condition(ticket_id: int, parent_id: int | None) -> Cond:
 
 
 def split_related(
-    ticket_id: int, parent_id: int | None, rows: Sequence[TicketRow]
+    ticket_id: int, parent_id: int | None, rows: Sequence[TicketRow],
+    merged_into_id: int | None = None,
 ) -> RelatedTickets:
-    parent = next((r for r in rows if parent_id is not None and r.id == parent_id), None)
+    """Group the related rows; ``merged_into_id`` is the ticket this one was merged into."""
+    def row_of(wanted: int | None) -> TicketRow | None:
+        return next((r for r in rows if wanted is not None and r.id == wanted), None)
+
     children = tuple(r for r in rows if r.parent_ticket_id == ticket_id and r.id != ticket_id)
     merged = tuple(r for r in rows if r.merged_parent_id == ticket_id and r.id != ticket_id)
-    return RelatedTickets(parent_id=parent_id, parent=parent, children=children, merged=merged)
+    return RelatedTickets(parent_id=parent_id, parent=row_of(parent_id), children=children,
+                          merged=merged, merged_into_id=merged_into_id,
+                          merged_into=row_of(merged_into_id))
 
 
 def resources_of(owner: Mapping[str, Any] | None, entries: Sequence[Mapping[str, Any]]
@@ -284,15 +290,20 @@ class DetailLoader:
         rows, error, warning = related
         if rows is None:
             return Section(error=error, warning=warning)
-        actual = view.parent_ticket_id
-        if actual is not None and actual != guess:
-            parent_rows, error, warning = await _section(
+        actual, into = view.parent_ticket_id, view.merged_parent_id
+        # The ticket says which it was merged into; that row (and a parent the list did not
+        # know) comes in the second round trip, together.
+        missing = sorted({i for i in (actual if actual != guess else None, into)
+                          if i is not None and i != view.id})
+        if missing:
+            extra, error, warning = await _section(
                 self._ctx, "related",
-                self._ctx.client.list("/service/tickets", conditions=F("id") == actual,
-                                      fields=RELATED_FIELDS, page_size=1),
+                self._ctx.client.list("/service/tickets", conditions=F("id").in_(missing),
+                                      fields=RELATED_FIELDS, page_size=len(missing)),
             )
-            rows = [*rows, *(TicketRow.from_wire(r) for r in parent_rows or [])]
-        return Section(value=split_related(view.id, actual, rows), error=error, warning=warning)
+            rows = [*rows, *(TicketRow.from_wire(r) for r in extra or [])]
+        return Section(value=split_related(view.id, actual, rows, into), error=error,
+                       warning=warning)
 
     def _resources(
         self, raw: Mapping[str, Any], entries: SectionResult[list[dict[str, Any]]]

@@ -454,13 +454,15 @@ class ConfigurationItem(BaseModel):
 
 
 class RelatedTickets(BaseModel):
-    """Parent, children and tickets merged into this one (one query)."""
+    """Parent, children, tickets merged into this one, and the one this was merged into."""
 
     model_config = _FROZEN
     parent_id: int | None = None
     parent: TicketRow | None = None
     children: tuple[TicketRow, ...] = ()
     merged: tuple[TicketRow, ...] = ()
+    merged_into_id: int | None = None
+    merged_into: TicketRow | None = None
 
 
 class TicketDetail(BaseModel):

@@ -1,4 +1,4 @@
-"""Related tickets: the parent, the children and the tickets merged into this one."""
+"""Related tickets: the parent, the children, merged tickets, and the one merged into."""
 
 from __future__ import annotations
 
@@ -44,7 +44,8 @@ class RelatedView(SectionView):
         if not self.has_value or self._related is None:
             return None
         rel = self._related
-        return (rel.parent_id is not None) + len(rel.children) + len(rel.merged)
+        return ((rel.parent_id is not None) + len(rel.children) + len(rel.merged)
+                + (rel.merged_into_id is not None))
 
     def ticket_ids(self) -> list[int]:
         """Tickets listed, in display order (tests and keyboard users)."""
@@ -62,6 +63,9 @@ class RelatedView(SectionView):
             return
         self._related = related
         self.tree.clear()
+        if related.merged_into_id is not None:
+            self._group(f"Merged into #{related.merged_into_id}")
+            self._ticket(related.merged_into_id, related.merged_into)
         if related.parent_id is not None:
             self._group("Parent")
             self._ticket(related.parent_id, related.parent)

@@ -130,6 +130,21 @@ def test_merged_tickets_show_under_their_parent(fresh: Sandbox) -> None:
     assert [r.id for r in detail.related.value.merged] == [merged]
 
 
+def test_a_merged_ticket_shows_the_ticket_it_was_merged_into(sandbox: Sandbox) -> None:
+    merged = next(t for t in records(sandbox, "tickets") if t.get("mergedParentTicket"))
+    into = merged["mergedParentTicket"]["id"]
+    rec = Recorder()
+    detail = load(sandbox, merged["id"], details=False, seen=True, rec=rec)
+    related = detail.related.value
+    assert related is not None
+    assert related.merged_into_id == into
+    assert related.merged_into is not None and related.merged_into.id == into
+    assert rec.waves == 2  # the row of the ticket merged into follows the ticket
+    parent = load(sandbox, into, details=False).related.value
+    assert parent is not None and parent.merged_into_id is None
+    assert merged["id"] in {r.id for r in parent.merged}
+
+
 def test_restricted_key_keeps_notes_and_owner_and_warns_for_the_rest(sandbox: Sandbox) -> None:
     ticket, _ = co_assigned(sandbox)
     detail = load(sandbox, ticket, kind="restricted")

@@ -12,8 +12,10 @@ from tests.ui.detail.support import (
     child_and_parent,
     loaded,
     open_on_board,
+    pick,
     service,
     settle,
+    ticket,
     wait_for,
 )
 from ui.detail.detail_dock import DetailDock
@@ -58,6 +60,31 @@ def test_related_tickets_open_in_the_dock_with_back_and_forward(
             assert dock.history.items() == [child, parent]
             assert dock.back_action.shortcut().toString() == "Alt+Left"
             assert dock.forward_action.shortcut().toString() == "Alt+Right"
+            await settle(dock)
+
+    run_async(scenario())
+
+
+def test_a_merged_ticket_lists_and_opens_the_ticket_it_was_merged_into(
+    sandbox: Sandbox, make_dock: MakeDock, run_async: Callable[..., Any]
+) -> None:
+    merged = pick(sandbox, lambda t: bool(t.get("mergedParentTicket")))
+    into = ticket(sandbox, merged)["mergedParentTicket"]["id"]
+
+    async def scenario() -> None:
+        async with service(sandbox) as svc:
+            dock = make_dock(svc)
+            await loaded(dock, merged)
+            related = dock.panel.related
+            assert related.ticket_ids()[0] == into
+            texts = [related.tree.topLevelItem(n).text(0)  # type: ignore[union-attr]
+                     for n in range(related.tree.topLevelItemCount())]
+            assert f"Merged into #{into}" in texts
+            assert dock.panel.tabs.tabText(2).startswith(f"Related ({related.count()})")
+            assert (related.count() or 0) >= 1
+            click_related(dock, into)
+            await wait_for(lambda: dock.panel.complete and dock.ticket_id == into)
+            assert merged in dock.panel.related.ticket_ids()
             await settle(dock)
 
     run_async(scenario())
