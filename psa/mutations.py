@@ -1,12 +1,13 @@
 """Ticket mutations: create (never duplicated), verified status change, notes, stale detection.
 
 Create: every new ticket carries a client-generated token in ``externalXRef`` (a field
-customers never see). When the POST fails in transit — a timeout, a dropped connection, a 5xx
-or a garbled answer — the write may still have happened, so the service looks the token up
-(after short settle delays, since a timed-out server may still be committing) before it either
-returns the ticket it finds or sends the POST again. When the lookup itself fails the outcome
-is unknown and ``CreateOutcomeUnknown`` is raised instead of retrying: a retry never creates a
-duplicate.
+customers never see). When the POST fails after it may have reached the server — a timeout, a
+dropped connection, a 5xx or a garbled answer — the write may have happened or may still be
+committing, so the service looks the token up a few times (``SETTLE_DELAYS``) and returns the
+ticket it finds; when it finds none (or the lookup fails) it raises ``CreateOutcomeUnknown`` and
+**never sends the POST again**: a server that commits after the last lookup would otherwise hold
+two tickets. Only a failure that proves the request never reached the server (the connection
+could not be opened: ``NOT_SENT_CODES``) is sent again, once.
 
 Stale detection: mutations take ``expected_last_updated`` (the ``_info.lastUpdated`` the caller
 loaded). Before writing, the ticket's current value is read; if it moved, nothing is written
@@ -55,6 +56,8 @@ from psa.models import (
 )
 
 CREATE_ATTEMPTS = 2
+NOT_SENT_CODES = frozenset({"ConnectError", "ConnectTimeout", "PoolTimeout"})
+"""Transport failures before any byte of the request left: the create can be sent again."""
 SETTLE_DELAYS: tuple[float, ...] = (0.0, 1.0, 3.0)
 """Seconds to wait before each lookup of a create that failed in transit."""
 TOKEN_PREFIX = "dispatch-desk:"
@@ -164,12 +167,13 @@ class Mutations:
         for _ in range(CREATE_ATTEMPTS):
             try:
                 created = await self._ctx.client.post_json("/service/tickets", body)
-            except (Unreachable, ServerError) as exc:
-                failure = exc
-                found = await self._find_created(token, exc)
-                if found is not None:
-                    return found
-                continue
+            except Unreachable as exc:
+                if exc.code in NOT_SENT_CODES:
+                    failure = exc  # it never left: sending it again cannot duplicate it
+                    continue
+                return await self._settle_unknown(token, exc)
+            except ServerError as exc:
+                return await self._settle_unknown(token, exc)
             if not isinstance(created, dict) or not isinstance(created.get("id"), int):
                 # A 2xx without the ticket: it exists, so find it rather than post again.
                 found = await self._find_created(token, None)
@@ -180,6 +184,18 @@ class Mutations:
             return TicketView.from_wire(created)
         assert failure is not None
         raise failure
+
+    async def _settle_unknown(self, token: str, cause: ConnectWiseError) -> TicketView:
+        """The ticket a failed create made, or CreateOutcomeUnknown: never sent again."""
+        found = await self._find_created(token, cause)
+        if found is not None:
+            return found
+        waited = sum(self._settle)
+        raise CreateOutcomeUnknown(
+            f"Creating the ticket failed after it was sent ({cause.message}) and it was not "
+            f"found within {waited:g} s. ConnectWise may still create it: refresh the list "
+            "before creating it again.", token=token, endpoint="/service/tickets",
+        ) from cause
 
     async def _find_created(self, token: str, cause: ConnectWiseError | None
                             ) -> TicketView | None:

@@ -142,8 +142,12 @@ Faults, rate limit, latency
   order): ``500`` → 500 ``{"code": "ConnectWiseApi", …}``; ``slow`` → the answer is held
   ``slow_ms`` (default 35,000 ms, beyond a typical 30 s client timeout); ``drop`` → the
   connection is closed without an answer; ``malformed`` → the body is cut in half (valid HTTP,
-  invalid JSON). The handler always runs first, so a POST/PATCH/DELETE hit by a fault **has been
-  stored** — the duplicate-ticket case from the field. Faults and rate limiting never apply to
+  invalid JSON). By default the handler runs first, so a POST/PATCH/DELETE hit by a fault **has
+  been stored** — the duplicate-ticket case from the field. ``write=late`` stores it
+  ``write_delay_ms`` (default 2000) after the fault answer instead (a server still committing
+  when the client gave up: a lookup right after the failure finds nothing), ``write=never`` not
+  at all; with either, ``slow`` holds the connection ``slow_ms`` and then drops it, and
+  ``malformed`` cuts a placeholder body. Faults and rate limiting never apply to
   ``/login/`` or ``/_sandbox/``.
 - ``--shapes``: ``full`` (complete, nulls left out), ``lean`` (optional data left out;
   priorities are ``{id, name}`` and so lack the schema-required ``color`` — deliberately, as some

@@ -14,6 +14,9 @@ from typing import Literal
 FaultKind = Literal["500", "slow", "drop", "malformed"]
 FAULT_KINDS: tuple[FaultKind, ...] = ("500", "slow", "drop", "malformed")
 DEFAULT_SLOW_MS = 35_000
+DEFAULT_WRITE_DELAY_MS = 2_000
+WriteMode = Literal["now", "late", "never"]
+WRITE_MODES: tuple[WriteMode, ...] = ("now", "late", "never")
 
 
 class FaultSpecError(ValueError):
@@ -26,18 +29,25 @@ class FaultSpec:
 
     Text form: ``"500=0.05,slow=0.02,drop=0.02,malformed=0.02,seed=7,slow_ms=35000"``; every
     item is optional, the rates must add up to at most 1. ``""`` or ``"none"`` means no faults.
+    ``write=now|late|never`` says what happens to a POST/PATCH/DELETE a fault strikes: stored
+    before the fault answer (``now``, the default), stored ``write_delay_ms`` (default 2000)
+    after it (``late``: a server still committing when the client gave up), or not at all
+    (``never``).
     """
 
     rates: tuple[tuple[FaultKind, float], ...] = ()
     seed: int = 0
     slow_ms: int = DEFAULT_SLOW_MS
+    write: WriteMode = "now"
+    write_delay_ms: int = DEFAULT_WRITE_DELAY_MS
 
     @classmethod
     def parse(cls, text: str | None) -> FaultSpec:
         if text is None or text.strip().lower() in ("", "none", "off"):
             return cls()
         rates: dict[FaultKind, float] = {}
-        seed, slow_ms = 0, DEFAULT_SLOW_MS
+        seed, slow_ms, delay_ms = 0, DEFAULT_SLOW_MS, DEFAULT_WRITE_DELAY_MS
+        write: WriteMode = "now"
         for item in text.split(","):
             key, sep, raw = item.strip().partition("=")
             key = key.strip().lower()
@@ -48,6 +58,10 @@ class FaultSpec:
                     seed = int(raw)
                 elif key == "slow_ms":
                     slow_ms = int(raw)
+                elif key == "write_delay_ms":
+                    delay_ms = int(raw)
+                elif key == "write":
+                    write = _write_mode(raw.strip().lower())
                 elif key in FAULT_KINDS:
                     rates[_kind(key)] = float(raw)
                 else:
@@ -58,17 +72,28 @@ class FaultSpec:
                 raise FaultSpecError(f"bad number in fault spec item {item!r}") from exc
         if any(not 0.0 <= r <= 1.0 for r in rates.values()) or sum(rates.values()) > 1.0 + 1e-9:
             raise FaultSpecError("fault rates must each lie in [0, 1] and add up to at most 1")
-        if slow_ms < 0:
-            raise FaultSpecError("slow_ms must not be negative")
+        if slow_ms < 0 or delay_ms < 0:
+            raise FaultSpecError("slow_ms and write_delay_ms must not be negative")
         ordered = tuple((k, rates[k]) for k in FAULT_KINDS if k in rates)
-        return cls(rates=ordered, seed=seed, slow_ms=slow_ms)
+        return cls(rates=ordered, seed=seed, slow_ms=slow_ms, write=write,
+                   write_delay_ms=delay_ms)
 
     def text(self) -> str:
         """The canonical text form (``"none"`` when there are no faults)."""
         if not self.rates:
             return "none"
         items = [f"{kind}={rate:g}" for kind, rate in self.rates]
-        return ",".join([*items, f"seed={self.seed}", f"slow_ms={self.slow_ms}"])
+        items += [f"seed={self.seed}", f"slow_ms={self.slow_ms}"]
+        if self.write != "now":
+            items += [f"write={self.write}", f"write_delay_ms={self.write_delay_ms}"]
+        return ",".join(items)
+
+
+def _write_mode(value: str) -> WriteMode:
+    for mode in WRITE_MODES:
+        if mode == value:
+            return mode
+    raise FaultSpecError(f"write must be one of {WRITE_MODES}, not {value!r}")
 
 
 def _kind(key: str) -> FaultKind:

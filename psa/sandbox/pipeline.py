@@ -20,6 +20,7 @@ LOGIN_PREFIX: Final = "/login/companyinfo/"
 API_VERSION: Final = "2025.8"
 MAX_QUERY_STRING: Final = 2048  # IIS request filtering's default maxQueryString
 MAX_URL: Final = 4096  # IIS request filtering's default maxUrl (the path part)
+WRITES: Final = frozenset({"POST", "PATCH", "DELETE"})
 
 IIS_404_15 = (
     "<!DOCTYPE html><html><head><title>IIS 10.0 Detailed Error - 404.15 - Not Found</title>"
@@ -50,6 +51,7 @@ class SandboxApp:
         self.control = control
         self.base_url = base_url
         self.selector = Selector()
+        self._late: set[asyncio.Future[None]] = set()  # writes landing after their fault
 
     async def __call__(self, request: Request) -> Response:
         if request.path.startswith(CONTROL_PREFIX):
@@ -112,9 +114,28 @@ class SandboxApp:
             return self._keyed(error_response(exc, allow), stats_key)
         fault = self.rt.faults.draw()
         ctx = Ctx(request, found.ids, key, self.rt, self.selector, self.base_url + path)
+        spec = self.rt.faults.spec
+        if fault is not None and request.method in WRITES and spec.write != "now":
+            # The client gets the fault; the write lands later, or never.
+            if spec.write == "late":
+                self._late_write(found.route.handler, ctx, spec.write_delay_ms / 1000)
+            if fault == "slow":
+                await asyncio.sleep(spec.slow_ms / 1000)
+                fault = "drop"
+            placeholder = json_response(201, {"id": 0})
+            return await self._strike(fault, placeholder, stats_key)
         response = await asyncio.to_thread(self._run, found.route.handler, ctx)
         response.stats_key = stats_key
         return await self._strike(fault, response, stats_key)
+
+    def _late_write(self, handler: Handler, ctx: Ctx, delay: float) -> None:
+        async def later() -> None:
+            await asyncio.sleep(delay)
+            await asyncio.to_thread(self._run, handler, ctx)
+
+        task = asyncio.ensure_future(later())
+        self._late.add(task)
+        task.add_done_callback(self._late.discard)
 
     def _run(self, handler: Handler, ctx: Ctx) -> Response:
         """Run a handler holding the store lock (in a worker thread)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import httpx2
 import pytest
@@ -152,6 +153,27 @@ def test_fault_on_create_strikes_after_the_ticket_is_stored(fresh: Sandbox, kind
         found = c.get("/service/tickets", params={"conditions": f'summary = "{summary}"'}).json()
     assert after == before + 1
     assert len(found) == 1
+
+
+@pytest.mark.parametrize("write", ["late", "never"])
+def test_fault_on_create_can_store_late_or_never(fresh: Sandbox, write: str) -> None:
+    with make_client(fresh) as c:
+        company = c.get("/company/companies", params={"pageSize": 1}).json()[0]["id"]
+        summary = f"Docking station dead ({write})"
+        fresh.control.configure(faults=f"500=1,write={write},write_delay_ms=300")
+        r = c.post("/service/tickets", json={"summary": summary, "company": {"id": company}})
+        fresh.control.configure(faults="none")
+        assert r.status_code == 500
+        query = {"conditions": f'summary = "{summary}"'}
+        assert c.get("/service/tickets", params=query).json() == []  # not yet (or never)
+        time.sleep(0.8)
+        found = c.get("/service/tickets", params=query).json()
+    assert len(found) == (1 if write == "late" else 0)
+    spec = FaultSpec.parse("drop=1,write=late,write_delay_ms=50")
+    assert (spec.write, spec.write_delay_ms) == ("late", 50)
+    assert FaultSpec.parse(spec.text()) == spec
+    with pytest.raises(FaultSpecError):
+        FaultSpec.parse("drop=1,write=sometimes")
 
 
 def test_fault_on_patch_strikes_after_the_change(fresh: Sandbox) -> None:

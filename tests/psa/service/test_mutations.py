@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -172,6 +173,48 @@ def test_when_the_lookup_fails_too_the_outcome_is_unknown_and_nothing_is_resent(
     assert transport.posts == 1
     assert len(summaries(fresh, summary)) == 1
     assert info.value.token.startswith("dispatch-desk:")
+
+
+@pytest.mark.parametrize("fault", ["500=1", "drop=1", "slow=1,slow_ms=1500"])
+def test_a_create_stored_late_is_never_sent_again(fresh: Sandbox, fault: str) -> None:
+    """The server commits after the client's lookups gave up: no second POST, one ticket."""
+    summary = f"Label printer offline ({fault})"
+    transport = FaultOnCreate(fresh, f"{fault},write=late,write_delay_ms=2500")
+    timeout = httpx2.Timeout(connect=5.0, read=0.5, write=5.0, pool=5.0)
+    with pytest.raises(CreateOutcomeUnknown, match="not found") as info:
+        service(fresh, lambda svc: svc.create_ticket(new_ticket(summary)), transport,
+                timeout=timeout)
+    assert transport.posts == 1
+    assert info.value.token.startswith("dispatch-desk:")
+    deadline = time.monotonic() + 10
+    while not summaries(fresh, summary) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(summaries(fresh, summary)) == 1
+
+
+def test_a_create_stored_while_looking_is_found(fresh: Sandbox) -> None:
+    summary = "Scanner to e-mail broken"
+    transport = FaultOnCreate(fresh, "500=1,write=late,write_delay_ms=300")
+
+    async def go() -> Any:
+        from psa import open_service
+
+        async with open_service(creds(fresh), transport=transport) as svc:
+            svc._mutations._settle = (0.0, 0.2, 0.8)  # real waits: the write lands at 0.3 s
+            return await svc.create_ticket(new_ticket(summary))
+
+    created = run(go())
+    assert transport.posts == 1
+    assert summaries(fresh, summary) == [created.id]
+
+
+def test_a_create_never_stored_is_not_sent_again(fresh: Sandbox) -> None:
+    summary = "Wi-Fi password rotation"
+    transport = FaultOnCreate(fresh, "drop=1,write=never")
+    with pytest.raises(CreateOutcomeUnknown):
+        service(fresh, lambda svc: svc.create_ticket(new_ticket(summary)), transport)
+    assert transport.posts == 1
+    assert summaries(fresh, summary) == []
 
 
 def test_a_child_ticket_is_linked_in_the_create_itself(fresh: Sandbox) -> None:
