@@ -161,7 +161,9 @@ class TicketEditor:
         flags = (("initialDescription", {"detail": True, "issue": True}),
                  ("initialInternalAnalysis", {"internal": True}),
                  ("initialResolution", {"resolution": True}))
-        author = self.store.members_by_ident.get(member.casefold())
+        found = self.store.members_by_ident.get(member.casefold())
+        # the author as a reference, like every nested member (not the full member record)
+        author = self.store.ref.member_refs[found["identifier"]] if found else None
         for key, flag in flags:
             text = body.get(key)
             if isinstance(text, str) and text:
