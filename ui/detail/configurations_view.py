@@ -38,6 +38,7 @@ class ConfigurationsView(SectionView):
         super().__init__("Loading configurations…", parent)
         self._items: tuple[ConfigurationItem, ...] = ()
         self.tree = QTreeWidget(self)
+        self.tree.setAccessibleName("Configurations")
         self.tree.setColumnCount(len(COLUMNS))
         self.tree.setHeaderLabels(list(COLUMNS))
         self.tree.setRootIsDecorated(False)

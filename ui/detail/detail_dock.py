@@ -131,6 +131,9 @@ class DetailDock(QDockWidget):
                 act.setToolTip(f"{tip} ({names})")
             act.triggered.connect(slot)
             bar.addAction(act)
+            button = bar.widgetForAction(act)
+            if button is not None:  # a screen reader says "Back", not "left-pointing triangle"
+                button.setAccessibleName(text if any(c.isalnum() for c in text) else tip)
             return act
 
         self.back_action = action("◀", "Back", self.back, ["Alt+Left"])
@@ -151,6 +154,7 @@ class DetailDock(QDockWidget):
         self.copy_link_action.triggered.connect(self.copy_link)
         copy = QToolButton(bar)
         copy.setText("Copy")
+        copy.setAccessibleName("Copy ticket number or link")
         copy.setToolTip("Copy the ticket number or its ConnectWise link")
         copy.setMenu(self.copy_menu)
         copy.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)

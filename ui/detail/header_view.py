@@ -46,6 +46,16 @@ def contact_html(view: TicketView, link_colour: str) -> str:
     return name + ("<br>" + "&nbsp;&nbsp; ".join(ways) if ways else "")
 
 
+def contact_spoken(view: TicketView) -> str:
+    """The contact line as a screen reader should say it (the links' symbols left out)."""
+    parts = [f"Contact: {view.contact_name or 'none'}"]
+    if view.contact_phone:
+        parts.append(f"phone {view.contact_phone}")
+    if view.contact_email:
+        parts.append(f"e-mail {view.contact_email}")
+    return ", ".join(parts)
+
+
 def type_text(view: TicketView) -> str:
     return " › ".join(p for p in (view.type_name, view.subtype_name, view.item_name) if p)
 
@@ -89,7 +99,10 @@ class HeaderView(QWidget):
             value.setWordWrap(True)
             value.setTextFormat(Qt.TextFormat.RichText if name == "Contact"
                                 else Qt.TextFormat.PlainText)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+            # Only the contact has links to reach by keyboard; the other values are no tab stop.
+            value.setTextInteractionFlags(
+                Qt.TextInteractionFlag.TextBrowserInteraction if name == "Contact"
+                else Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setOpenExternalLinks(name == "Contact")
             grid.addWidget(value, row, col + 1, 1, span, Qt.AlignmentFlag.AlignTop)
             self.values[name] = value
@@ -165,6 +178,7 @@ class HeaderView(QWidget):
         self.show_row(view, now=now)
         link = self.palette().link().color().name()
         self.values["Contact"].setText(contact_html(view, link))
+        self.values["Contact"].setAccessibleName(contact_spoken(view))
         self.values["Type"].setText(type_text(view) or "—")
         self._show_sla(view)
 

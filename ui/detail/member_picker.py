@@ -44,6 +44,11 @@ class MemberPicker(QComboBox):
         self.clearEditText()
         self.blockSignals(False)
 
+    def set_accessible_name(self, name: str) -> None:
+        """Name the picker and its text box (each takes keyboard focus)."""
+        self.setAccessibleName(name)
+        self.editor().setAccessibleName(name)
+
     def set_placeholder(self, text: str) -> None:
         edit = self.lineEdit()
         if edit is not None:

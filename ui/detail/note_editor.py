@@ -66,11 +66,13 @@ class NoteEditor(QWidget):
         self.kind_combo = QComboBox(self)
         for kind, label in KINDS:
             self.kind_combo.addItem(label, kind)
+        self.kind_combo.setAccessibleName("Note type")
         self.kind_combo.setToolTip("Discussion notes can reach the customer; internal ones "
                                    "never do")
         # Only a pick from the open popup sets it: scrolling past must not queue a status change.
         self.status_combo = StatusCombo(self)
         self.status_combo.setToolTip("Change the ticket's status together with the note")
+        self.status_combo.setAccessibleName("Status change with the note")
         self.status_combo.setMinimumContentsLength(12)
         self.status_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -81,6 +83,7 @@ class NoteEditor(QWidget):
         self.text = QPlainTextEdit(self)
         self.text.setPlaceholderText("Add a note…  (Ctrl+Enter sends)")
         self.text.setTabChangesFocus(True)
+        self.text.setAccessibleName("Note text")
         column.addWidget(self.text, 1)
         self.message = QLabel(self)
         self.message.setWordWrap(True)

@@ -42,6 +42,7 @@ class NotesView(SectionView):
         bar.addWidget(self.order_button)
         column.addLayout(bar)
         self.browser = QTextBrowser(body)
+        self.browser.setAccessibleName("Notes")
         self.browser.setOpenLinks(False)
         self.browser.setOpenExternalLinks(False)
         self.browser.anchorClicked.connect(self._on_browser_anchor_clicked)

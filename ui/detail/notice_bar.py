@@ -23,6 +23,7 @@ class NoticeBar(QFrame):
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         close = QToolButton(self)
         close.setText("✕")
+        close.setAccessibleName("Dismiss notice")
         close.setAutoRaise(True)
         close.setToolTip("Dismiss")
         close.clicked.connect(self.clear)

@@ -23,6 +23,7 @@ class RelatedView(SectionView):
         super().__init__("Loading related tickets…", parent)
         self._related: RelatedTickets | None = None
         self.tree = QTreeWidget(self)
+        self.tree.setAccessibleName("Related tickets")
         self.tree.setColumnCount(2)
         self.tree.setHeaderLabels(["Ticket", "Status"])
         self.tree.setRootIsDecorated(False)

@@ -48,7 +48,9 @@ class ResourcesView(SectionView):
         column.addLayout(self._rows)
         add_row = QHBoxLayout()
         self.picker = MemberPicker(body)
+        self.picker.set_accessible_name("Member to add")
         self.add_button = QPushButton("Add", body)
+        self.add_button.setAccessibleName("Add member")
         self.add_button.setToolTip("Make this member the owner when there is none, else a "
                                    "co-assignee")
         self.add_button.clicked.connect(self._on_add_button_clicked)

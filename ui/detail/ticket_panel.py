@@ -84,6 +84,8 @@ class TicketPanel(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.tabBar().setExpanding(False)
+        self.tabs.setAccessibleName("Ticket sections")
+        self.tabs.tabBar().setAccessibleName("Ticket sections")
         self.notes = NotesView(open_url, self)
         self.editor = NoteEditor(self.drafts, self.tasks, self)
         notes_page = QSplitter(Qt.Orientation.Vertical, self)

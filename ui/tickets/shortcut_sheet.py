@@ -25,6 +25,9 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+Shift+S", "Save the current filters as a view"),
     ("F2 / Del / Alt+↑ ↓", "Rename, delete, move the selected view (in the views list)"),
     ("Ctrl+Shift+C", "Copy a link to this view"),
+    ("Alt+← / Alt+→", "Back / forward through the tickets opened in the detail dock"),
+    ("Ctrl+Enter", "Add the note typed in the detail dock's note box"),
+    ("Ctrl+Shift+N", "Spin off: a new ticket linked as a child of the one in the dock"),
     ("?", "Show this list"),
 )
 
