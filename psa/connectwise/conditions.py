@@ -12,7 +12,8 @@ ConnectWise documents no escape sequence for string literals, so nothing here es
 Free text (``text_search``) must neither break out of its literal nor lose characters:
 
 * The text is cut into *pieces* at characters a server may treat as wildcards inside
-  ``contains`` (``%``, ``_``, ``[``, and ``*`` which ``like`` treats as ``%``) and, when it holds
+  ``contains`` (``%``, ``_``, ``[``, and ``*`` which ``like`` treats as ``%``), at backslashes
+  (so no literal can end in one, whatever a server makes of ``\\``) and, when it holds
   both quote kinds, at the rarer quote kind. Each piece is searched with ``contains``; the pieces
   of one field are ANDed; the fields are ORed and the OR is parenthesised as a unit, so it cannot
   merge with surrounding ``and`` clauses. When the text had to be cut, the server's answer is a
@@ -48,6 +49,10 @@ from psa.connectwise.fields import FIELD_MAX_LENGTHS, KNOWN_FIELDS, NUMERIC_FIEL
 
 WILDCARD_CHARS = frozenset("%_[*")
 """Characters a LIKE-based server may expand inside ``contains``/``like`` values."""
+CUT_CHARS = WILDCARD_CHARS | {"\\"}
+"""Where free text is cut into pieces: the wildcards and backslash. ConnectWise documents no
+escape sequence, but a server that read ``\\`` as one would let a value ending in ``\\``
+escape its closing quote and leave the string open; a piece never holds one."""
 MAX_PIECES = 8
 """More pieces only narrow the superset a little but lengthen the URL: keep the longest."""
 MAX_ID = 2**31 - 1
@@ -370,10 +375,11 @@ def _as_int(value: str | int) -> int | None:
 def split_pieces(text: str) -> tuple[tuple[str, ...], bool]:
     """The searchable pieces of ``text`` and whether it had to be cut.
 
-    Cuts at wildcard characters and, when both quote kinds occur, at the rarer one; each piece
-    then fits one literal that cannot widen on a LIKE server.
+    Cuts at wildcard characters and backslashes and, when both quote kinds occur, at the rarer
+    one; each piece then fits one literal that cannot widen on a LIKE server nor be escaped
+    open by a server that reads backslash escapes.
     """
-    cut = set(WILDCARD_CHARS)
+    cut = set(CUT_CHARS)
     if '"' in text and "'" in text:
         cut.add('"' if text.count('"') <= text.count("'") else "'")
     if not any(ch in cut for ch in text):

@@ -15,6 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from psa.connectwise.conditions import (
+    CUT_CHARS,
     MAX_ID,
     MAX_PIECES,
     WILDCARD_CHARS,
@@ -66,13 +67,14 @@ def expected_ast(search: TextSearch) -> Node:
 def check_pieces(text: str, search: TextSearch) -> None:
     """The pieces are literal parts of the text that no server can widen or break out of."""
     both_quotes = '"' in text and "'" in text
-    must_cut = both_quotes or any(ch in WILDCARD_CHARS for ch in text)
+    must_cut = both_quotes or any(ch in CUT_CHARS for ch in text)
     assert search.needs_verification == (must_cut and not search.impossible)
     if not must_cut and text:
         assert search.pieces == (text,)
     for piece in search.pieces:
         assert piece and piece in text
         assert not any(ch in WILDCARD_CHARS for ch in piece)
+        assert "\\" not in piece  # a backslash-escaping server could not reopen the literal
         assert not ('"' in piece and "'" in piece)
     assert len(search.pieces) <= MAX_PIECES
     assert len(set(search.pieces)) == len(search.pieces)
@@ -100,6 +102,8 @@ def check_fields(text: str, search: TextSearch) -> None:
 @example(text="50%_off[1]*", fields=("summary",))
 @example(text="%%__", fields=TICKET_FIELDS)
 @example(text="ss" * 60, fields=("summary",))
+@example(text="C:\\temp\\", fields=TICKET_FIELDS)
+@example(text='x\\" or id > 0 or summary contains "\\', fields=TICKET_FIELDS)
 def test_no_text_adds_or_changes_a_clause(text: str, fields: tuple[str, ...]) -> None:
     search = text_search(fields, text)
     check_pieces(text, search)
