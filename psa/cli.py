@@ -207,7 +207,7 @@ def format_probes(results: Sequence[ProbeResult]) -> str:
         cells = (r.module, r.action, r.outcome)
         line = "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))
         lines.append(f"{line}  {r.endpoint}")
-        if r.outcome == "ERROR":
+        if r.outcome in ("ERROR", "UNCHECKED"):
             lines.append(f"    {r.detail}")
     missing = sorted({f"{r.module} > {r.action}" for r in results if r.outcome == "MISSING"})
     if missing:
@@ -223,7 +223,7 @@ def run_diagnose(args: argparse.Namespace, creds: Credentials, out: TextIO) -> i
         out.write("\n")
     else:
         out.write(format_probes(results) + "\n")
-    return EXIT_OK if all(r.outcome == "OK" for r in results) else EXIT_FAILED
+    return EXIT_OK if all(r.outcome in ("OK", "UNCHECKED") for r in results) else EXIT_FAILED
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:

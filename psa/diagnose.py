@@ -4,6 +4,11 @@ Only reads are probed (Inquire); Add/Edit/Delete would change data. A 403 means 
 the permission (MISSING); any other failure is an ERROR with its message. Endpoints under one
 ticket or board use an id found by the first probes; when none is found they use id 1, where a
 404 still proves the permission (ConnectWise checks the role before looking the record up).
+
+Service Desk > Close Service Tickets (Inquire) is listed as UNCHECKED ("not checkable from
+here"): no read answers differently without it that a probe could see (a list of closed tickets
+answers the same with or without it), so claiming OK would be a guess. UNCHECKED does not fail
+the diagnosis.
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ from psa.connectwise.conditions import F
 from psa.connectwise.credentials import Credentials
 from psa.connectwise.errors import ConnectWiseError, NotFound, PermissionDenied
 
-Outcome = Literal["OK", "MISSING", "ERROR"]
+Outcome = Literal["OK", "MISSING", "ERROR", "UNCHECKED"]
+NOT_CHECKABLE = ("not checkable from here: no read shows whether the role has it; check the "
+                 "security role in ConnectWise")
 
 
 @dataclass(frozen=True)
@@ -40,7 +47,7 @@ class Probe:
     module: str
     action: str
     endpoint: str
-    call: Callable[[ConnectWiseClient], Awaitable[Any]]
+    call: Callable[[ConnectWiseClient], Awaitable[Any]] | None
     not_found_ok: bool = False
 
 
@@ -48,6 +55,8 @@ async def _run(probe: Probe, client: ConnectWiseClient) -> ProbeResult:
     def result(outcome: Outcome, detail: str = "") -> ProbeResult:
         return ProbeResult(probe.module, probe.action, probe.endpoint, outcome, detail)
 
+    if probe.call is None:
+        return result("UNCHECKED", NOT_CHECKABLE)
     try:
         await probe.call(client)
     except PermissionDenied as exc:
@@ -70,8 +79,7 @@ def _first_probes() -> list[Probe]:
               _list("/service/tickets")),
         Probe(sd, "Service Tickets (Inquire)", "GET /service/tickets/count",
               lambda c: c.count("/service/tickets")),
-        Probe(sd, "Close Service Tickets (Inquire)", "GET /service/tickets (closedFlag = true)",
-              _list("/service/tickets", conditions=F("closedFlag") == True)),  # noqa: E712
+        Probe(sd, "Close Service Tickets (Inquire)", "(no probe)", None),
         Probe(sd, "Resource Scheduling (Inquire)", "GET /schedule/entries",
               _list("/schedule/entries")),
         Probe(sys_, "Table Setup (Inquire)", "GET /service/boards", _list("/service/boards")),

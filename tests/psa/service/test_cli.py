@@ -46,7 +46,11 @@ def test_diagnose_with_the_full_key_passes(sandbox: Sandbox, monkeypatch: pytest
                  "--public-key", "sandbox-public",
                  "--client-id", "5f2b3c1e-8a4d-4e6f-9b7a-1c2d3e4f5a6b", "--json"], out)
     assert code == 0
-    assert {r["outcome"] for r in json.loads(out.getvalue())} == {"OK"}
+    results = json.loads(out.getvalue())
+    assert {r["outcome"] for r in results} == {"OK", "UNCHECKED"}
+    unchecked = [r for r in results if r["outcome"] == "UNCHECKED"]
+    assert [r["action"] for r in unchecked] == ["Close Service Tickets (Inquire)"]
+    assert unchecked[0]["detail"].startswith("not checkable from here")
 
 
 def test_site_options_come_from_the_environment(sandbox: Sandbox,
