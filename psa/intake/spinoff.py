@@ -2,7 +2,8 @@
 
 Company, contact and board always come from the original ticket (never from a model), and the
 draft keeps ``parent_ticket_id`` = the ticket it was opened for, whatever the dispatcher has
-selected since. Secrets in the notes are replaced before anything is copied or sent.
+selected since. The notes go through the same ``redact`` pass as Quick Create (secrets replaced;
+signatures, disclaimers and quoted replies cut) before anything is copied or sent.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from psa.intake.catalog import IntakeCatalog
 from psa.intake.claude import ClaudeClient
 from psa.intake.draft import DraftField, FieldFlag, Source, TicketDraft
 from psa.intake.prompt import SPIN_OFF_SYSTEM, ClaudeSpinOff, spin_off_prompt
-from psa.intake.redact import Redaction, replace_secrets
+from psa.intake.redact import Redaction, redact, replace_secrets
 from psa.intake.signals import priority_for
 from psa.intake.text import clip
 from psa.models import NoteItem, TicketView
@@ -27,7 +28,7 @@ _EPOCH = datetime.min.replace(tzinfo=UTC)
 
 @dataclass(frozen=True)
 class SpinOffSource:
-    """What a spin-off is drafted from, secrets already replaced."""
+    """What a spin-off is drafted from, already redacted (secrets, signatures, quotes)."""
 
     ticket_id: int
     summary: str
@@ -51,8 +52,13 @@ def source_of(ticket: TicketView, notes: Sequence[NoteItem], *,
     for note in latest:
         if note.internal and not include_internal:
             continue
-        text, found = replace_secrets(clip(note.text, NOTE_CHARS))
-        removed.extend(found)
+        # The whole note is redacted before it is clipped: a signature cut in half is no
+        # longer recognisable as one.
+        redacted = redact(note.text)
+        removed.extend(redacted.removed)
+        text = clip(redacted.text, NOTE_CHARS)
+        if not text.strip():
+            continue
         label = " (internal)" if note.internal else ""
         lines.append(f"{note.author or 'Note'}{label}: {text}")
     summary, found = replace_secrets(ticket.summary)

@@ -139,3 +139,25 @@ def test_offline_parse_sends_nothing(fake: FakeClaude, catalog: IntakeCatalog) -
     assert empty.parser_used == "offline" and "summary" in empty.draft.flags
     assert fake.requests == []
     assert intake.claude_available
+
+
+def test_spin_off_notes_lose_signatures_disclaimers_and_quoted_replies_before_claude(
+    catalog: IntakeCatalog, fake: FakeClaude
+) -> None:
+    mail = NoteItem(
+        id=7, discussion=True, author="Ivan Petrov", created=START + timedelta(hours=4),
+        text=("The replacement drive arrived; please book the swap for Friday.\n\n"
+              "Thanks,\nIvan Petrov\nOffice Manager, Keystone Engineering\n(412) 555-0187\n\n"
+              "CONFIDENTIALITY NOTICE: This e-mail is for the sole use of the intended "
+              "recipient(s). Any unauthorized review is prohibited.\n\n"
+              "-----Original Message-----\nFrom: Kiran Patel <kpatel@harborviewit.com>\n"
+              "Sent: Monday\nTo: Ivan\nSubject: RE: beeping\n\nHi Ivan, drive 3 failed."))
+    fake.replies.append(ok({"summary": "Swap the failed drive on Friday",
+                            "description": "Book the drive swap."}))
+    result = asyncio.run(service(fake).spin_off(ticket(), [*notes(), mail], catalog))
+    prompt = fake.prompt()
+    assert "please book the swap for Friday" in prompt
+    for gone in ("555-0187", "Office Manager", "CONFIDENTIALITY", "kpatel", "Original Message"):
+        assert gone not in prompt
+        assert result.sent_text is not None and gone not in result.sent_text
+    assert {"signature", "disclaimer", "quoted_reply"} <= {r.kind for r in result.redactions}
