@@ -10,7 +10,7 @@ the service's client; each degrades to "unknown" instead of failing the form.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -111,10 +111,16 @@ def contact_info(record: Mapping[str, Any]) -> ContactInfo:
                        email=contact_email(record), phone=_phone(record))
 
 
-async def _optional(call: Awaitable[tuple[TypeOption, ...]]) -> tuple[TypeOption, ...] | None:
-    """A list the form can do without: None when it could not be read at all."""
+async def _optional(
+    call: Callable[[], Awaitable[tuple[TypeOption, ...]]],
+) -> tuple[TypeOption, ...] | None:
+    """A list the form can do without: None when it could not be read at all.
+
+    Takes the call, not its coroutine: a board load cancelled before this starts (the
+    dispatcher picked another board) must leave no coroutine behind un-awaited.
+    """
     try:
-        return await call
+        return await call()
     except ConnectWiseError:
         return None
 
@@ -141,8 +147,8 @@ class FormLookups:
         them (all in one round trip)."""
         statuses, default, types, subtypes = await asyncio.gather(
             self._backend.statuses(board_id), self._default(board_id),
-            _optional(self._backend.types(board_id)),
-            _optional(self._backend.subtypes(board_id)))
+            _optional(lambda: self._backend.types(board_id)),
+            _optional(lambda: self._backend.subtypes(board_id)))
         # A 403 gives an empty list plus the service's warning: unavailable, not "none".
         denied = any(w.area == "types" for w in self._backend.warnings)
         if types is None or (denied and not types):

@@ -210,6 +210,9 @@ class NewTicketDialog(QDialog):
         self.tabs.setCurrentIndex(FORM_TAB)
         self.save_draft()
 
+    def show_quick_tab(self) -> None:
+        self.tabs.setCurrentIndex(QUICK_TAB)
+
     def start_spin_off(self, ticket_id: int) -> None:
         self.setWindowTitle(f"New ticket — spin-off of #{ticket_id}")
         self.spin_off = SpinOffDrafter(self, ticket_id)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from psa.connectwise.errors import ConnectWiseError
 from psa.intake.errors import IntakeError, NoApiKey
+from psa.intake.redact import Redaction
 from psa.intake.service import IntakeService
 from ui.async_tools import WidgetTasks
 from ui.detail.look import Tone
@@ -34,6 +35,7 @@ from ui.new_ticket.intake_fill import describe_removed
 from ui.new_ticket.message_bar import MessageBar
 
 PREVIEW_DEBOUNCE_MS = 300
+PREVIEW_TITLE = "What will be sent to Claude"
 PARSE_TIMEOUT = 60.0
 """Seconds before Parse gives up (Claude's own timeout is shorter; this bounds the lookups too)."""
 
@@ -85,7 +87,7 @@ class QuickCreate(QWidget):
                                  "is sent anywhere.", self)
         self.local_note.setObjectName("quickLocalNote")
         self.local_note.setWordWrap(True)
-        self.preview_box = QGroupBox("What will be sent to Claude", self)
+        self.preview_box = QGroupBox(PREVIEW_TITLE, self)
         self.preview = QPlainTextEdit(self.preview_box)
         self.preview.setObjectName("quickPreview")
         self.preview.setReadOnly(True)
@@ -170,6 +172,7 @@ class QuickCreate(QWidget):
             self.local_note.show()
             return
         self.local_note.hide()
+        self.preview_box.setTitle(PREVIEW_TITLE)
         self.preview_box.show()
         if not text.strip():
             self.preview.setPlainText("")
@@ -178,6 +181,16 @@ class QuickCreate(QWidget):
         redacted = await asyncio.to_thread(self._intake.preview, text)
         self.preview.setPlainText(redacted.text)
         self.removed.setText(describe_removed(redacted.removed))
+
+    def show_sent(self, text: str, removed: tuple[Redaction, ...], *, title: str) -> None:
+        """Show text that was already sent (a spin-off's notes) in place of the preview."""
+        self._debounce.stop()
+        self._preview.cancel()
+        self.local_note.hide()
+        self.preview_box.setTitle(title)
+        self.preview_box.show()
+        self.preview.setPlainText(text)
+        self.removed.setText(describe_removed(removed))
 
     # ------------------------------------------------------------------ parsing
 

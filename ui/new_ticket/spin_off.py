@@ -11,14 +11,22 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from psa.connectwise.errors import ConnectWiseError
+from psa.form_drafts import FormDraft
 from psa.intake.catalog import IntakeCatalog, PriorityEntry
 from psa.intake.errors import IntakeError
+from psa.intake.service import DraftResult
 from psa.models import TicketView
 from ui.detail.look import Tone
 from ui.new_ticket.intake_fill import check_phrase, notes_of
 
 if TYPE_CHECKING:
     from ui.new_ticket.new_ticket_dialog import NewTicketDialog
+
+# A label travels with its id: it is kept or replaced with it.
+_NAME_OF = {"company_name": "company_id", "contact_name": "contact_id"}
+# Draft flag → the form value it is about.
+_FLAG_FIELDS = {"company": "company_id", "contact": "contact_id", "board": "board_id",
+                "priority": "priority_id", "summary": "summary", "description": "description"}
 
 
 def _company_label(ticket: TicketView) -> str:
@@ -35,6 +43,7 @@ class SpinOffDrafter:
         self.dialog = dialog
         self.ticket_id = int(ticket_id)
         self.done = False
+        self._prefilled: FormDraft | None = None
 
     async def run(self, restored: asyncio.Task[Any]) -> None:
         dialog = self.dialog
@@ -80,6 +89,7 @@ class SpinOffDrafter:
         """Company, contact and board at once; the wording follows when drafted."""
         form = self.dialog.form
         form.apply(form.values(self.dialog.draft_key).model_copy(update=self._ids(ticket)))
+        self._prefilled = form.values(self.dialog.draft_key)
 
     def _ids(self, ticket: TicketView) -> dict[str, Any]:
         return {
@@ -88,23 +98,43 @@ class SpinOffDrafter:
             "board_id": ticket.board_id, "parent_ticket_id": self.ticket_id,
         }
 
-    def _fill(self, ticket: TicketView, result: Any, catalog: IntakeCatalog) -> None:
+    def _fill(self, ticket: TicketView, result: DraftResult, catalog: IntakeCatalog) -> None:
         dialog, form = self.dialog, self.dialog.form
         typed = form.values(dialog.draft_key)
         draft = result.draft
-        update = {**self._ids(ticket), "priority_id": draft.priority_id,
-                  "flags": {k: v.reason for k, v in draft.flags.items()}}
+        update = self._unchanged(typed, {**self._ids(ticket), "priority_id": draft.priority_id})
         # What the dispatcher typed while the draft was prepared is kept.
         if not typed.summary.strip():
             update["summary"] = draft.summary
         if not typed.description.strip():
             update["description"] = draft.description
+        update["flags"] = {k: v.reason for k, v in draft.flags.items()
+                           if _FLAG_FIELDS.get(k, k) in update}
         form.apply(typed.model_copy(update=update))
         dialog.filled_by = "Claude (AI)" if result.parser_used == "claude" else "offline copy"
         how = ("Claude drafted the wording" if result.parser_used == "claude"
                else "copied and trimmed from it; nothing was sent")
+        action = None
+        if result.sent_text is not None:
+            dialog.quick.show_sent(result.sent_text, result.redactions,
+                                   title=f"Sent to Claude for the spin-off of #{self.ticket_id}")
+            action = ("Show what was sent", dialog.show_quick_tab)
         dialog.form.message.show_message(
             f"Spin-off of ticket #{self.ticket_id} ({how}): {check_phrase(result)}, then press "
             f"Create. The new ticket will be a child of #{self.ticket_id}.{notes_of(result)}",
-            Tone.WARNING if result.fallback_reason else Tone.INFO)
+            Tone.WARNING if result.fallback_reason else Tone.INFO, action=action)
         dialog.save_draft()
+
+    def _unchanged(self, typed: FormDraft, proposed: dict[str, Any]) -> dict[str, Any]:
+        """``proposed`` minus the fields the dispatcher changed since the prefill.
+
+        Claude may answer long after the dialog opened; a board or priority chosen meanwhile
+        is the dispatcher's decision and stays.
+        """
+        before = self._prefilled
+        kept = {}
+        for name, value in proposed.items():
+            owner = _NAME_OF.get(name, name)
+            if before is None or getattr(typed, owner) == getattr(before, owner):
+                kept[name] = value
+        return kept

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
 from typing import Any
 
+import httpx2
+
 from psa import TicketService
 from psa.form_drafts import FormDraft, FormDraftStore, spin_off_key
+from psa.intake.service import IntakeService
 from psa.models import NewTicket, TicketDetail, TicketView
 from psa.sandbox import Sandbox
 from tests.psa.intake.conftest import FakeClaude, ok
+from tests.psa.intake.conftest import settings as claude_settings
 from tests.ui.new_ticket.conftest import MakeDialog
 from tests.ui.new_ticket.support import (
+    choose,
     claude_intake,
     fill_valid,
     open_ticket_with_contact,
@@ -257,5 +263,54 @@ def test_a_server_that_ignores_the_parent_in_the_create_gets_it_linked_afterward
             assert created[0].parent_ticket_id == original_id
             assert svc.client.stats.by_endpoint[
                 "POST /service/tickets/{id}/attachChildren"] == 1
+
+    run_async(scenario())
+
+
+class HeldSpinOff:
+    """A Messages API whose spin-off answer waits for ``release``."""
+
+    def __init__(self) -> None:
+        self.release = asyncio.Event()
+        self.prompts: list[str] = []
+
+    async def handler(self, request: httpx2.Request) -> httpx2.Response:
+        self.prompts.append(json.loads(request.content)["messages"][0]["content"])
+        await self.release.wait()
+        return ok({"summary": "Replace the failed RAID drive", "description": "Drive 3."})
+
+    def intake(self) -> IntakeService:
+        client = httpx2.AsyncClient(transport=httpx2.MockTransport(self.handler))
+        return IntakeService(claude_settings(), http_client=client)
+
+
+def test_a_late_claude_answer_keeps_the_board_chosen_meanwhile_and_shows_what_was_sent(
+    sandbox: Sandbox, make_dialog: MakeDialog, run_async: Run
+) -> None:
+    original_id = open_ticket_with_contact(sandbox)
+    held = HeldSpinOff()
+
+    async def scenario() -> None:
+        async with service(sandbox) as svc:
+            dialog = make_dialog(svc, held.intake(), spin_off=original_id)
+            await wait_for(lambda: len(held.prompts) == 1)
+            form = dialog.form
+            await wait_for(lambda: form.board.count() > 2)
+            prefilled = form.board.currentData()
+            other = next(form.board.itemData(i) for i in range(form.board.count())
+                         if form.board.itemData(i) not in (None, prefilled))
+            choose(form.board, other)
+            held.release.set()
+            await ready(dialog)
+            assert form.summary.text() == "Replace the failed RAID drive"
+            assert form.board.currentData() == other
+            assert form.company.current_value() == ticket(sandbox, original_id)["company"]["id"]
+            # What went to Claude is on show, as Quick Create shows its preview.
+            assert form.message.action.text() == "Show what was sent"
+            form.message.action.click()
+            assert dialog.tabs.currentWidget() is dialog.quick
+            sent = dialog.quick.preview.toPlainText()
+            assert sent and all(line in held.prompts[0] for line in sent.splitlines())
+            assert "spin-off" in dialog.quick.preview_box.title()
 
     run_async(scenario())
