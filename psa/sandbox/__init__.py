@@ -91,7 +91,15 @@ in the schema); ``/schedule/entries`` POST (201) and DELETE ``/schedule/entries/
 non-numeric id is 404. An unknown path is 404 ``{"code": "NotFound", "message": "The resource
 cannot be found.", "errors": null}``; a known path with another method is 405
 ``MethodNotAllowed`` with an ``Allow`` header. A body that is not JSON (or not the expected
-object/list) is 400 ``InvalidObject``. Record semantics, validation and the quirks (read-only
+object/list) is 400 ``InvalidObject``.
+
+Two [I] choices from API-NOTES: ``/system/info`` has **no** ``cloudRegion`` — the sandbox plays
+an on-premises server (``isCloud: false``), which has no region, so clients must treat the
+field as optional. A **literal newline** (or any raw control character) inside a JSON string of
+a request body is strict-JSON-invalid and answered 400 ``InvalidObject`` ("The request body is
+not valid JSON: Invalid control character…") with nothing stored — the field report of newlines
+"misbehaving" taken at its strictest; the escaped form ``"\\n"`` is stored as a line break and
+returned as ``"\\n"``. Record semantics, validation and the quirks (read-only
 ``resources``, foreign statuses ignored, lastUpdated bumps, board change needs a status) are
 ``store.py``'s and its helpers' docstrings; SLA maths ``sla.py``; shapes ``shapes.py``.
 

@@ -150,6 +150,27 @@ def test_note_bumps_last_updated(fresh: Sandbox, fresh_client: httpx2.Client) ->
     assert {"id": ticket["id"]} in changed
 
 
+def test_a_literal_newline_in_note_json_is_refused_an_escaped_one_kept(
+    fresh: Sandbox, fresh_client: httpx2.Client
+) -> None:
+    c = fresh_client
+    ticket = _open_ticket(c)
+    path = f"/service/tickets/{ticket['id']}/notes"
+    before = len(c.get(path).json())
+    raw = c.post(path, content=b'{"text": "line one\nline two"}',
+                 headers={"Content-Type": "application/json"})
+    assert raw.status_code == 400 and raw.json()["code"] == "InvalidObject"
+    assert "control character" in raw.json()["message"]
+    assert len(c.get(path).json()) == before
+    escaped = c.post(path, json={"text": "line one\nline two"})
+    assert escaped.status_code == 201 and escaped.json()["text"] == "line one\nline two"
+
+
+def test_system_info_has_no_cloud_region_on_premises(fresh_client: httpx2.Client) -> None:
+    info = fresh_client.get("/system/info").json()
+    assert info["isCloud"] is False and "cloudRegion" not in info
+
+
 def test_schedule_entry_is_a_resource_and_bumps_last_updated(
     fresh: Sandbox, fresh_client: httpx2.Client
 ) -> None:
