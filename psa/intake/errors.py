@@ -79,3 +79,20 @@ class RequestRejected(IntakeError):
 
 class ServiceError(IntakeError):
     default = "Claude's service had an error. Try again shortly, or use the offline parser."
+
+
+def unreachable_reason(exc: IntakeError) -> str | None:
+    """Why Claude could not be reached (connection, timeout, 529, 5xx), or None.
+
+    These say nothing about the text or the key, so the offline parser may stand in without
+    asking; other errors (a bad key, a refusal, a malformed answer) are for the dispatcher.
+    """
+    if isinstance(exc, ConnectionFailed):
+        return "no connection"
+    if isinstance(exc, IntakeTimeout):
+        return "no answer in time"
+    if isinstance(exc, Overloaded):
+        return "overloaded, 529"
+    if isinstance(exc, ServiceError):
+        return f"service error {exc.status}" if exc.status else "service error"
+    return None

@@ -2,8 +2,10 @@
 
 Nothing is sent before Parse is pressed: typing only runs the local redaction, to show what
 Claude would receive and what was removed. Parse uses Claude when a key is configured (and
-chosen), the offline parser otherwise; every failure leaves the tab usable and offers the
-offline parser. The result only fills the form — the dispatcher reviews it and presses Create.
+chosen), the offline parser otherwise. When Claude cannot be reached (no connection, no answer
+in time, 529, 5xx) the offline parser fills the form at once and says why; every other failure
+leaves the tab usable and offers the offline parser. The result only fills the form — the
+dispatcher reviews it and presses Create.
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from psa.connectwise.errors import ConnectWiseError
-from psa.intake.errors import IntakeError, NoApiKey
+from psa.intake.catalog import IntakeCatalog
+from psa.intake.errors import IntakeError, NoApiKey, unreachable_reason
 from psa.intake.redact import Redaction
-from psa.intake.service import IntakeService
+from psa.intake.service import DraftResult, IntakeService
 from ui.async_tools import WidgetTasks
 from ui.detail.look import Tone
 from ui.new_ticket.catalog_cache import CatalogCache
@@ -215,10 +218,11 @@ class QuickCreate(QWidget):
 
     async def _run(self, text: str, use_claude: bool) -> None:
         self._set_busy("Claude" if use_claude else "offline")
+        deadline = asyncio.get_running_loop().time() + self._timeout
         try:
-            async with asyncio.timeout(self._timeout):
+            async with asyncio.timeout_at(deadline):
                 catalog = await self._catalogs.get()
-                result = await self._intake.parse(text, catalog, use_claude=use_claude)
+            result = await self._draft(text, catalog, use_claude, deadline)
         except IntakeError as exc:
             self._failed(exc.message)
             return
@@ -237,10 +241,39 @@ class QuickCreate(QWidget):
                          "offline parser.")
             raise
         self._set_busy(None)
-        parser = "Claude" if use_claude else "the offline parser"
-        self.message.show_message(f"Parsed with {parser}; the Full Form is filled in for your "
-                                  "review.", Tone.INFO)
+        if result.fallback_reason:
+            self.message.show_message(f"{result.fallback_reason} The Full Form is filled in "
+                                      "for your review.", Tone.WARNING)
+        else:
+            parser = "Claude" if result.parser_used == "claude" else "the offline parser"
+            self.message.show_message(f"Parsed with {parser}; the Full Form is filled in for "
+                                      "your review.", Tone.INFO)
         self.draft_ready.emit(result, catalog)
+
+    async def _draft(self, text: str, catalog: IntakeCatalog, use_claude: bool,
+                     deadline: float) -> DraftResult:
+        """Claude's draft, or the offline parser's when Claude cannot be reached.
+
+        Other Claude errors (a bad key, a refusal, …) are raised: they are for the dispatcher,
+        who may still choose "Parse offline instead".
+        """
+        if not use_claude:
+            async with asyncio.timeout_at(deadline):
+                return await self._intake.parse(text, catalog, use_claude=False)
+        try:
+            async with asyncio.timeout_at(deadline):
+                return await self._intake.parse(text, catalog, use_claude=True)
+        except TimeoutError:
+            why = f"no answer within {self._timeout:g} s"
+        except IntakeError as exc:
+            reason = unreachable_reason(exc)
+            if reason is None:
+                raise
+            why = reason
+        self._set_busy("offline")
+        result = await self._intake.parse(text, catalog, use_claude=False)
+        return result.model_copy(update={
+            "fallback_reason": f"Claude unreachable ({why}) — parsed offline."})
 
     def _failed(self, message: str) -> None:
         self._set_busy(None)
