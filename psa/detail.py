@@ -290,6 +290,9 @@ class DetailLoader:
         rows, error, warning = related
         if rows is None:
             return Section(error=error, warning=warning)
+        # Remembered as seen: a child clicked in Related then knows its parent, and its own
+        # load asks for that row in its first round trip, not a second.
+        self._ctx.note_rows(rows)
         actual, into = view.parent_ticket_id, view.merged_parent_id
         # The ticket says which it was merged into; that row (and a parent the list did not
         # know) comes in the second round trip, together.

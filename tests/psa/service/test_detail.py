@@ -67,6 +67,24 @@ def test_everything_but_configuration_details_is_one_round_trip(sandbox: Sandbox
     assert detail.related.value.parent.id == parent
 
 
+def test_a_child_opened_from_its_parents_related_list_is_one_round_trip(
+    sandbox: Sandbox,
+) -> None:
+    child, parent = child_and_parent(sandbox)
+    rec = Recorder()
+
+    async def body(svc: TicketService) -> TicketDetail:
+        await svc.client.api_base()
+        await svc.ticket_detail(parent, configuration_details=False, prefetch=False)
+        rec.reset()  # the dispatcher clicks the child in the parent's Related list
+        return await svc.ticket_detail(child, configuration_details=False, prefetch=False)
+
+    detail = run(with_service(creds(sandbox), body, rec))
+    assert rec.waves == 1
+    assert detail.related.value is not None and detail.related.value.parent is not None
+    assert detail.related.value.parent.id == parent
+
+
 def test_configuration_details_are_one_more_batched_round_trip(sandbox: Sandbox) -> None:
     ticket = with_configurations(sandbox)
     rec = Recorder()
