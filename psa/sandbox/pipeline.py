@@ -77,6 +77,14 @@ class SandboxApp:
             key = response.stats_key or f"{request.method} (unmatched)"
             self.rt.stats.record(key, response.status, request.size, sent)
 
+    def _origin(self, request: Request) -> str:
+        """Scheme and host the client used (its Host header): ``Link`` targets follow the
+        request URL, as ConnectWise's do, not the address the server announced."""
+        host = request.headers.get("host", "").strip()
+        if not host or any(c in host for c in "/\\ \t@"):
+            return self.base_url
+        return f"{self.base_url.partition('://')[0]}://{host}"
+
     def _refuse_early(self, request: Request) -> Response | None:
         """What IIS itself refuses before ConnectWise sees the request."""
         if len(request.query.encode()) > MAX_QUERY_STRING:
@@ -113,7 +121,7 @@ class SandboxApp:
             allow = [("Allow", ", ".join(found.allowed))] if exc.status == 405 and found else []
             return self._keyed(error_response(exc, allow), stats_key)
         fault = self.rt.faults.draw()
-        ctx = Ctx(request, found.ids, key, self.rt, self.selector, self.base_url + path)
+        ctx = Ctx(request, found.ids, key, self.rt, self.selector, self._origin(request) + path)
         spec = self.rt.faults.spec
         if fault is not None and request.method in WRITES and spec.write != "now":
             # The client gets the fault; the write lands later, or never.

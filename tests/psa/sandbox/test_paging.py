@@ -10,6 +10,7 @@ import httpx2
 import pytest
 
 from psa.sandbox import Sandbox
+from tests.psa.sandbox.conftest import make_client
 
 CONDITIONS = 'closedFlag = false and board/name != "Alerts"'
 
@@ -78,6 +79,16 @@ def test_link_header_form_is_connectwise_s(client: httpx2.Client, sandbox: Sandb
     assert parts[2] == f'<{base}3>; rel="next"'
     assert re.fullmatch(rf'<{re.escape(base)}\d+>; rel="last"', parts[3])
     assert len(parts) == 4
+
+
+def test_links_follow_the_host_the_client_used(sandbox: Sandbox) -> None:
+    # ConnectWise's links are the request URL re-encoded: a client that reached the server by
+    # another name (here its Host header) gets that name back, not the announced address.
+    api = urlsplit(sandbox.api_url).path
+    with make_client(sandbox) as c:
+        r = c.get("/service/tickets", params={"pageSize": 10},
+                  headers={"Host": "cw.example.net:8443"})
+    assert links(r)["next"].startswith(f"http://cw.example.net:8443{api}/service/tickets?")
 
 
 def test_link_keeps_other_params_in_order_and_encodes_commas(client: httpx2.Client) -> None:
