@@ -1,7 +1,8 @@
 """Offline Quick Create parser: per-field accuracy on the test corpus of MSP e-mails.
 
 Run from the repository root: ``python bench/intake_offline_accuracy.py [-v]`` (``-v`` lists the
-misses). Also times narrowing against a synthetic catalog of 3,000 companies.
+misses) and how many misses the parser flagged for the dispatcher to check. Also times
+narrowing against a synthetic catalog of 3,000 companies.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from psa.intake.catalog import CompanyEntry, ContactEntry, IntakeCatalog
 from psa.intake.match import narrow
-from tests.psa.intake.corpus_eval import FIELDS, evaluate, load_cases, load_catalog
+from tests.psa.intake.corpus_eval import FIELDS, Score, evaluate, load_cases, load_catalog
 
 
 def big_catalog(base: IntakeCatalog, companies: int = 3000) -> IntakeCatalog:
@@ -41,6 +42,16 @@ def big_catalog(base: IntakeCatalog, companies: int = 3000) -> IntakeCatalog:
                                    "contacts": tuple(extra_contacts)})
 
 
+def print_fields(score: Score) -> None:
+    """Per field: hits, accuracy, and how many of the misses were flagged for the dispatcher."""
+    for name in FIELDS:
+        missed = score.missed(name)
+        print(f"  {name:<9} {score.hits[name]:>3}/{score.total}  {score.accuracy(name):6.1%}"
+              f"  misses flagged {score.flagged[name]}/{missed}")
+    missed = sum(score.missed(n) for n in FIELDS)
+    print(f"  all fields: {sum(score.flagged.values())} of {missed} misses flagged")
+
+
 def main() -> None:
     catalog = load_catalog()
     started = time.perf_counter()
@@ -48,8 +59,7 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     print(f"Offline parser on {score.total} corpus messages "
           f"({len(catalog.companies)} companies, {len(catalog.contacts)} contacts):")
-    for name in FIELDS:
-        print(f"  {name:<9} {score.hits[name]:>3}/{score.total}  {score.accuracy(name):6.1%}")
+    print_fields(score)
     print(f"  time: {elapsed * 1000 / score.total:.1f} ms per message")
     if "-v" in sys.argv:
         print("misses:")
@@ -57,8 +67,7 @@ def main() -> None:
             print("  " + line)
     held = evaluate(catalog, "emails_holdout.json")
     print(f"Later set ({held.total} messages written after the parser was built):")
-    for name in FIELDS:
-        print(f"  {name:<9} {held.hits[name]:>3}/{held.total}  {held.accuracy(name):6.1%}")
+    print_fields(held)
     if "-v" in sys.argv:
         print("misses:")
         for line in held.misses:

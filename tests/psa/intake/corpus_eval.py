@@ -33,6 +33,11 @@ class Score:
     total: int = 0
     hits: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
     misses: list[str] = field(default_factory=list)
+    # Misses the parser flagged for the dispatcher to check (the honest kind of miss).
+    flagged: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
+
+    def missed(self, name: str) -> int:
+        return self.total - self.hits[name]
 
     def accuracy(self, name: str) -> float:
         return self.hits[name] / self.total if self.total else 0.0
@@ -79,7 +84,9 @@ def evaluate(catalog: IntakeCatalog | None = None, name: str = "emails.json") ->
         for field_name, ok in check(case, draft, catalog).items():
             score.hits[field_name] += ok
             if not ok:
-                shown = _shown(field_name, draft, catalog)
+                flagged = field_name in draft.flags
+                score.flagged[field_name] += flagged
+                shown = _shown(field_name, draft, catalog) + (" (flagged)" if flagged else "")
                 score.misses.append(f"{case['id']}: {field_name} -> {shown}")
     return score
 

@@ -146,3 +146,24 @@ def test_assignee_only_when_the_text_asks_for_a_member(catalog: IntakeCatalog) -
     mentioned = parse_offline("Tara Williams fixed the printer last week but it is jammed "
                               "again.", catalog)
     assert mentioned.assignee_id is None
+
+
+def test_a_default_board_and_priority_are_flagged_when_no_word_supports_them(
+    catalog: IntakeCatalog,
+) -> None:
+    plain = parse_offline("Could someone add Marco to the shared calendar for the front desk? "
+                          "He starts next week.", catalog)
+    assert plain.board_id is not None and plain.priority_id is not None
+    assert "No board keywords" in plain.flags["board"].reason
+    assert "No urgency words" in plain.flags["priority"].reason
+    pressing = parse_offline("The file server is down and nobody can open the shared drive. "
+                             "Urgent please.", catalog)
+    assert "priority" not in pressing.flags
+
+
+def test_the_corpus_score_counts_the_misses_the_parser_flagged(catalog: IntakeCatalog) -> None:
+    score = evaluate(catalog, "emails_holdout.json")
+    missed = sum(score.missed(f) for f in FIELDS)
+    flagged = sum(score.flagged.values())
+    assert 0 < flagged <= missed
+    assert sum(line.endswith("(flagged)") for line in score.misses) == flagged
