@@ -20,6 +20,7 @@ from psa.connectwise.paging import (
     Page,
     check_page,
     check_page_size,
+    page_id,
     pages_for,
     parse_link_header,
 )
@@ -368,19 +369,29 @@ class ConnectWiseClient:
             nxt = parse_link_header(response.headers.get("Link")).get("next")
             if not nxt:
                 return
+            # A link naming another host (a proxy's or load balancer's name) is not followed:
+            # the credentials go only to the site's own API base. Its pageId is what matters,
+            # and it is asked for there.
+            pid = page_id(nxt)
+            own = nxt.startswith(base + "/")
             problem = (
-                "leaves the API base" if not nxt.startswith(base + "/")
-                else "repeats a page already read" if nxt in visited else None
+                "leaves the API base and has no pageId" if not own and pid is None
+                else "repeats a page already read" if (pid or nxt) in visited else None
             )
             if problem:
                 raise ServerError(
                     f"ConnectWise's next link for {endpoint_name(path)} {problem}.",
                     endpoint=endpoint_name(path), code="BadLink",
                 )
-            visited.add(nxt)
-            data, response = await self._exchange.call(
-                "GET", nxt, endpoint=endpoint_name(path), idempotent=True, headers=headers
-            )
+            visited.add(pid or nxt)
+            if own:
+                data, response = await self._exchange.call(
+                    "GET", nxt, endpoint=endpoint_name(path), idempotent=True, headers=headers
+                )
+            else:
+                data, response = await self._api("GET", path, idempotent=True,
+                                                 params={**params, "pageId": pid},
+                                                 headers=headers)
 
 
 async def _gather_or_cancel(*aws: Awaitable[Any]) -> list[Any]:

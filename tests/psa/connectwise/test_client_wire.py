@@ -737,13 +737,39 @@ def test_forward_only_walk_stops_on_a_next_link_that_repeats(
         run(scenario())
 
 
-def test_forward_only_walk_refuses_a_next_link_to_another_host(
+def test_forward_only_walk_asks_its_own_base_for_a_link_naming_another_host(
+    httpx2_mock: respx.Router, make_client: MakeClient
+) -> None:
+    # Credentials go only to the site's API base: the link's pageId is asked for there (a
+    # request to evil.example would fail the test: respx allows mocked routes only).
+    info_route(httpx2_mock)
+    route = httpx2_mock.get(url__startswith=f"{BASE}/service/tickets")
+    route.side_effect = [
+        respx.MockResponse(200, json=[{"id": 1}], headers={
+            "Link": '<https://evil.example/apis/3.0/service/tickets?pageSize=1&pageId=9>; '
+                    'rel="next"'}),
+        respx.MockResponse(200, json=[{"id": 2}]),
+    ]
+
+    async def scenario() -> list[int]:
+        async with make_client() as cw:
+            return [r["id"] async for page in cw.iter_forward_only(
+                "/service/tickets", page_size=1) for r in page]
+
+    assert run(scenario()) == [1, 2]
+    assert [query(c.request) for c in route.calls] == [
+        {"pageSize": ["1"]}, {"pageSize": ["1"], "pageId": ["9"]}
+    ]
+    assert all(c.request.url.host != "evil.example" for c in httpx2_mock.calls)
+
+
+def test_forward_only_walk_refuses_a_foreign_next_link_without_a_page_id(
     httpx2_mock: respx.Router, make_client: MakeClient
 ) -> None:
     info_route(httpx2_mock)
     httpx2_mock.get(f"{BASE}/service/tickets").mock(
         return_value=respx.MockResponse(200, json=[], headers={
-            "Link": '<https://evil.example/apis/3.0/service/tickets?pageId=2>; rel="next"'})
+            "Link": '<https://evil.example/apis/3.0/service/tickets?page=2>; rel="next"'})
     )
 
     async def scenario() -> None:
