@@ -389,6 +389,7 @@ class ConnectWiseClient:
                     "GET", nxt, endpoint=endpoint_name(path), idempotent=True, headers=headers
                 )
             else:
+                assert pid is not None  # a foreign link without one was refused above
                 data, response = await self._api("GET", path, idempotent=True,
                                                  params={**params, "pageId": pid},
                                                  headers=headers)
