@@ -12,7 +12,9 @@ notes, configuration references, related, resources painted) and to ``all_sectio
 (configuration records and the status dropdown too), divided by the latency: round trips.
 Beside the timings, the requests are counted in "waves" (requests sent together share one;
 a request sent after an answer arrived starts the next): the round trips on the critical path,
-independent of the machine's speed.
+independent of the machine's speed. Counting makes each request yield to the loop a few times
+before it leaves, which costs time of its own, so waves are counted in a separate pass over
+other tickets and the timed pass sends requests straight through.
 Cached revisit: time from ``show_ticket`` of a ticket viewed a moment ago until its content is
 painted from the cache (a synchronous ``repaint()`` included). Targets (issue 5): ≤ 1.3 and
 ≤ 2.3 round trips, < 50 ms.
@@ -54,6 +56,8 @@ class WaveTransport(httpx2.AsyncBaseTransport):
 
     def __init__(self) -> None:
         self._inner = httpx2.AsyncHTTPTransport()
+        self.counting = True
+        """Off for timed passes: requests go straight through, uncounted."""
         self.wave = 0
         self._open = False
         self.sent: list[tuple[int, str]] = []
@@ -63,7 +67,7 @@ class WaveTransport(httpx2.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         path = request.url.path.split("/apis/3.0", 1)[-1]
-        if path.startswith(OFF_PATH):
+        if not self.counting or path.startswith(OFF_PATH):
             return await self._inner.handle_async_request(request)
         if not self._open:
             self.wave += 1
@@ -120,11 +124,16 @@ async def run_series(svc: TicketService, waves: WaveTransport, rows: list[Ticket
     dock = DetailDock(svc, drafts=DraftStore(Path(tempfile.mkdtemp(prefix="dd-bench-"))))
     dock.resize(520, 860)
     dock.show()
-    results = [await select(dock, row, waves) for row in rows]
+    timed_rows, counted_rows = rows[: len(rows) // 2], rows[len(rows) // 2 :]
+    waves.counting = False
+    results = [await select(dock, row, waves) for row in timed_rows]
+    waves.counting = True
+    counted = [await select(dock, row, waves) for row in counted_rows]
     firsts = [r[0] / latency for r in results]
     with_cfg = [r[1] / latency for r in results if r[2]]
     without = [r[1] / latency for r in results if not r[2]]
-    print(f"{label}: {len(rows)} tickets selected one after another (none cached)")
+    print(f"{label}: {len(timed_rows)} tickets selected one after another (none cached), "
+          f"timed; then {len(counted_rows)} others, requests counted")
     print(f"  selection → all sections but configuration records: median "
           f"{statistics.median(firsts):.2f} RT, max {max(firsts):.2f} RT (target ≤ 1.3)")
     if with_cfg:
@@ -134,13 +143,13 @@ async def run_series(svc: TicketService, waves: WaveTransport, rows: list[Ticket
     if without:
         print(f"  selection → everything, tickets without configurations ({len(without)}): "
               f"median {statistics.median(without):.2f} RT, max {max(without):.2f} RT")
-    first_waves = sorted({r[3] for r in results})
-    cfg_waves = sorted({r[4] for r in results if r[2]})
+    first_waves = sorted({r[3] for r in counted})
+    cfg_waves = sorted({r[4] for r in counted if r[2]})
     beside = (" (counting the board statuses' own chain, count then page, which runs beside "
               "the detail and holds up only the dropdown)" if "cold" in label else "")
     print(f"  request waves: sections {first_waves}, everything with configurations "
           f"{cfg_waves}{beside}")
-    await cached_revisits(dock, rows)
+    await cached_revisits(dock, timed_rows)
     await dock.flush()
     dock.close()
     dock.deleteLater()
@@ -176,7 +185,7 @@ async def bench(url: str, latency_ms: int, count: int) -> None:
             # Alternate boards so the cold series meets boards it has not seen.
             rows.sort(key=lambda r: (r.id % 7, r.id))
             label = "statuses warm (list filters loaded)" if warm else "statuses cold"
-            await run_series(svc, waves, rows[:count], latency, label)
+            await run_series(svc, waves, rows[: 2 * count], latency, label)
 
 
 def main() -> None:
