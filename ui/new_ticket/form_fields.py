@@ -28,7 +28,8 @@ class FieldRow:
 
     The line shows the most pressing of: an error (what to fix before Create), a flag (why
     Quick Create wants the dispatcher to look) or a note (a contact's e-mail and phone). The
-    flag's reason is also the input's tooltip.
+    flag's reason is also the input's tooltip, and the line's words are the input's
+    accessible description (colour alone tells a screen-reader user nothing).
     """
 
     def __init__(self, name: str, caption: str, widget: QWidget, parent: QWidget, *,
@@ -80,6 +81,8 @@ class FieldRow:
             # The application's palette: a label under a style sheet reports a washed-out one.
             text, colour = self.note, muted(QGuiApplication.palette()).name()
         self.line.setText(text)
+        # Colour and tooltip are not read out: a screen reader gets the same words here.
+        self.widget.setAccessibleDescription(self.error or self.flag or self.note)
         self.line.setStyleSheet(f"color: {colour};")
         self.line.setVisible(bool(text))
         self.widget.setToolTip(self.flag or self._tooltip)

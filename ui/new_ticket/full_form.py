@@ -8,6 +8,7 @@ and reported by ``values()`` as it is: closing the dialog before the lists load 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -35,6 +36,10 @@ from ui.new_ticket.form_fields import ERROR_COLOUR, FORM_STYLE, FieldRow, quiet
 from ui.new_ticket.message_bar import MessageBar
 from ui.tickets.picker_combo import Choice, PickerCombo
 
+# The fields in reading order (the grid's rows left to right, then the wide fields): the Tab
+# order and "the first field to fix" both follow it.
+FIELD_ORDER = ("company", "contact", "board", "status", "type", "subtype", "priority",
+               "assignee", "parent", "summary", "description", "internal_note")
 REQUIRED_MESSAGES = {
     "company": "Choose the company this ticket is for.",
     "board": "Choose a board.",
@@ -161,6 +166,9 @@ class FullForm(QWidget):
         column.addWidget(self.message)
         column.addLayout(grid, 1)
         column.addLayout(buttons)
+        chain = [self.rows[name].widget for name in FIELD_ORDER] + [self.create_button]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _connect(self) -> None:
         self.company.value_chosen.connect(self._on_company_value_chosen)
@@ -274,12 +282,19 @@ class FullForm(QWidget):
         """Mark fields with what to fix, focus the first, and sum up above the form."""
         for name, row in self.rows.items():
             row.set_error(errors.get(name, ""))
-        marked = [row for name, row in self.rows.items() if name in errors]
+        marked = [self.rows[name] for name in FIELD_ORDER if name in errors]
         if marked:
             marked[0].widget.setFocus()
         names = ", ".join(row.caption.lower() for row in marked)
         text = lead or "Nothing was sent. Fix the marked fields"
         self.message.show_message(f"{text}: {names}." if names else text, Tone.ERROR)
+
+    def focus_first_flagged(self) -> bool:
+        """Put the cursor in the first field Quick Create asks to check (False: none is)."""
+        flagged = [self.rows[name] for name in FIELD_ORDER if self.rows[name].flag]
+        if flagged:
+            flagged[0].widget.setFocus()
+        return bool(flagged)
 
     def clear_errors(self) -> None:
         for row in self.rows.values():

@@ -83,6 +83,7 @@ class NewTicketDialog(QDialog):
         self._connect()
         self.resize(900, 760)
         self.form.start()
+        self.quick.text.setFocus()  # the tab it opens on: ready for the paste
         self._restore_task = self.tasks.spawn(self._restore(), name="restore-draft")
 
     @classmethod
@@ -131,6 +132,7 @@ class NewTicketDialog(QDialog):
         self.form.create_requested.connect(self.submit)
         self.form.message.link_activated.connect(self.open_link_requested)
         self.quick.draft_ready.connect(self._on_quick_draft_ready)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.discard_button.clicked.connect(self.discard_draft)
         self.close_button.clicked.connect(self.close)
         self.finished.connect(self._on_finished)
@@ -191,6 +193,10 @@ class NewTicketDialog(QDialog):
         if any((draft.summary, draft.description, draft.company_id, draft.board_id)):
             self.tabs.setCurrentIndex(FORM_TAB)
 
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if index == QUICK_TAB:
+            self.quick.text.setFocus()
+
     def _on_edited(self) -> None:
         if not self._loading_draft:
             self._save_timer.start()
@@ -208,6 +214,8 @@ class NewTicketDialog(QDialog):
         text, warn = filled_message(result)
         self.form.message.show_message(text, Tone.WARNING if warn else Tone.INFO)
         self.tabs.setCurrentIndex(FORM_TAB)
+        if not self.form.focus_first_flagged():
+            self.form.summary.setFocus()
         self.save_draft()
 
     def show_quick_tab(self) -> None:

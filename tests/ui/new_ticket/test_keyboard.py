@@ -14,8 +14,9 @@ from pytestqt.qtbot import QtBot
 
 from psa.sandbox import Sandbox
 from tests.ui.new_ticket.conftest import MakeDialog
-from tests.ui.new_ticket.support import fill_valid, ready, service, with_summary
+from tests.ui.new_ticket.support import fill_valid, ready, service, wait_for, with_summary
 from tests.ui.qt_harness import BENIGN_QT_WARNINGS
+from ui.new_ticket.full_form import FIELD_ORDER, REQUIRED_MESSAGES
 from ui.tickets.picker_combo import PickerCombo
 
 Run = Callable[..., Any]
@@ -90,3 +91,68 @@ def test_enter_in_a_picker_finishes_the_search_and_no_default_button_sees_it(
     QTest.keyClicks(picker, "fabrikam")
     QTest.keyClick(picker, Qt.Key.Key_Return)
     assert chosen[-1:] == [7] and clicks == []
+
+
+def test_tab_follows_the_layout_row_by_row(
+    sandbox: Sandbox, make_dialog: MakeDialog, run_async: Run
+) -> None:
+    async def scenario() -> None:
+        async with service(sandbox) as svc:
+            dialog = make_dialog(svc)
+            await ready(dialog)
+            form = dialog.form
+            owners = {row.widget: name for name, row in form.rows.items()}
+            owners[form.create_button] = "create"
+            seen: list[str] = []
+            widget = form.company.nextInFocusChain()
+            while widget is not form.company and len(seen) < len(owners):
+                name = owners.get(widget)
+                if name is not None and name not in seen:
+                    seen.append(name)
+                widget = widget.nextInFocusChain()
+            assert ["company", *seen] == [*FIELD_ORDER, "create"]
+
+    run_async(scenario())
+
+
+def test_a_fields_error_is_its_accessible_description(
+    sandbox: Sandbox, make_dialog: MakeDialog, run_async: Run
+) -> None:
+    async def scenario() -> None:
+        async with service(sandbox) as svc:
+            dialog = make_dialog(svc)
+            await ready(dialog)
+            form = dialog.form
+            dialog.submit()
+            for name in ("company", "board", "summary"):
+                assert form.rows[name].widget.accessibleDescription() == REQUIRED_MESSAGES[name]
+            assert dialog.focusWidget() is form.company  # the first field to fix
+            form.summary.setText("Printer offline")
+            assert form.summary.accessibleDescription() == ""
+            form.rows["board"].set_flag("No board keywords in the text")
+            form.rows["board"].set_error("")
+            assert form.board.accessibleDescription() == "No board keywords in the text"
+
+    run_async(scenario())
+
+
+def test_quick_create_opens_in_the_paste_box_and_parse_lands_on_the_first_flagged_field(
+    sandbox: Sandbox, make_dialog: MakeDialog, run_async: Run
+) -> None:
+    async def scenario() -> None:
+        async with service(sandbox) as svc:
+            dialog = make_dialog(svc)
+            await ready(dialog)
+            assert dialog.focusWidget() is dialog.quick.text
+            dialog.quick.set_text("Hi, the front desk printer jams on every page. Marco")
+            dialog.quick.parse()
+            await wait_for(lambda: not dialog.quick.busy())
+            await ready(dialog)
+            form = dialog.form
+            flagged = [name for name in FIELD_ORDER if form.rows[name].flag]
+            assert flagged
+            assert dialog.focusWidget() is form.rows[flagged[0]].widget
+            dialog.tabs.setCurrentWidget(dialog.quick)
+            assert dialog.focusWidget() is dialog.quick.text
+
+    run_async(scenario())
