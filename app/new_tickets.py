@@ -116,7 +116,7 @@ async def _install_when_ready(window: QMainWindow, session: Session,
 
     # No parent: the session owns it and closes its dialogs before the window goes.
     launcher = NewTicketLauncher(session.service, IntakeService(),
-                                 drafts=FormDraftStore(drafts_dir))
+                                 drafts=FormDraftStore(drafts_dir), demo=session.demo)
     session.new_tickets = launcher
     stand_in.remove(window)
     install(launcher)

@@ -22,6 +22,7 @@ from pydantic import SecretStr
 
 from psa.intake.defaults import DEFAULT_MODEL
 from psa.intake.errors import (
+    SETTINGS_ITEM,
     ConnectionFailed,
     IntakeError,
     IntakeTimeout,
@@ -107,7 +108,7 @@ def translate(exc: BaseException, settings: ClaudeSettings) -> IntakeError:
         detail = _scrub(exc.api_message or "", settings)
         message = (f"Claude rejected the request ({exc.status_code}"
                    f"{': ' + detail if detail else ''}). Check the model "
-                   f"“{settings.model}” in Settings, or use the offline parser.")
+                   f"“{settings.model}” with {SETTINGS_ITEM}, or use the offline parser.")
         return RequestRejected(message, status=exc.status_code)
     if isinstance(exc, pydantic.ValidationError | anthropic.APIResponseValidationError):
         return MalformedAnswer()

@@ -7,6 +7,9 @@ never contain the API key or the pasted text: they are shown in the UI and may b
 # ruff: noqa: N818  (the names read as what happened, like psa.connectwise.errors)
 from __future__ import annotations
 
+SETTINGS_ITEM = "File › “Claude for Quick Create…”"
+"""Where the dispatcher sets the Claude key and model (the menu item's words)."""
+
 
 class IntakeError(Exception):
     """Base class: ``message`` is for the dispatcher; ``status`` is the HTTP status if any."""
@@ -21,18 +24,18 @@ class IntakeError(Exception):
 
 
 class NoApiKey(IntakeError):
-    default = ("No Claude API key is set. Add one in Settings to use AI Quick Create; the "
-               "offline parser works without one.")
+    default = (f"No Claude API key is set. Add one with {SETTINGS_ITEM} to use AI Quick "
+               "Create; the offline parser works without one.")
 
 
 class InvalidApiKey(IntakeError):
-    default = ("Claude rejected the API key (401). Check the key in Settings, or use the "
-               "offline parser.")
+    default = (f"Claude rejected the API key (401). Check the key with {SETTINGS_ITEM}, or "
+               "use the offline parser.")
 
 
 class PermissionRefused(IntakeError):
     default = ("The Claude API key is not allowed to use this model (403). Check the key or "
-               "the model in Settings.")
+               f"the model with {SETTINGS_ITEM}.")
 
 
 class RateLimited(IntakeError):
@@ -73,8 +76,8 @@ class ConnectionFailed(IntakeError):
 
 
 class RequestRejected(IntakeError):
-    default = ("Claude rejected the request. Check the model name in Settings, or use the "
-               "offline parser.")
+    default = (f"Claude rejected the request. Check the model name with {SETTINGS_ITEM}, or "
+               "use the offline parser.")
 
 
 class ServiceError(IntakeError):

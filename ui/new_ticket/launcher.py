@@ -27,30 +27,33 @@ class NewTicketLauncher(QObject):
 
     def __init__(self, service: NewTicketBackend, intake: IntakeService, *,
                  drafts: FormDraftStore, parent: QObject | None = None,
-                 catalogs: CatalogCache | None = None) -> None:
+                 catalogs: CatalogCache | None = None, demo: bool = False) -> None:
         super().__init__(parent)
         self.service = service
         self.intake = intake
+        self.demo = demo
         self.drafts = drafts
         self.catalogs = catalogs or CatalogCache.for_service(service)
         self.dialogs: dict[str, NewTicketDialog] = {}
 
     def set_intake(self, intake: IntakeService) -> None:
-        """Use another intake engine (the Claude key or model changed) for the next dialogs."""
+        """Use another intake engine (the Claude key or model changed), open dialogs included."""
         self.intake = intake
+        for dialog in self.dialogs.values():
+            dialog.set_intake(intake)
 
     def open_new(self, parent: QWidget | None = None) -> NewTicketDialog:
         """Show the New Ticket dialog (the open one, raised, if there is one)."""
         return self._show(NEW_TICKET_KEY, lambda: NewTicketDialog(
             self.service, self.intake, drafts=self.drafts,
-            parent=parent or _window_of(self.parent()), catalogs=self.catalogs))
+            parent=parent or _window_of(self.parent()), catalogs=self.catalogs, demo=self.demo))
 
     def open_spin_off(self, ticket_id: int, parent: QWidget | None = None) -> NewTicketDialog:
         """Show the spin-off dialog of ``ticket_id`` (captured now, whatever is selected later)."""
         ticket_id = int(ticket_id)
         return self._show(spin_off_key(ticket_id), lambda: NewTicketDialog.for_spin_off(
             self.service, self.intake, ticket_id, drafts=self.drafts,
-            parent=parent or _window_of(self.parent()), catalogs=self.catalogs))
+            parent=parent or _window_of(self.parent()), catalogs=self.catalogs, demo=self.demo))
 
     def _show(self, key: str, make: Callable[[], NewTicketDialog]) -> NewTicketDialog:
         dialog = self.dialogs.get(key)

@@ -61,7 +61,7 @@ class NewTicketDialog(QDialog):
     def __init__(self, service: NewTicketBackend, intake: IntakeService, *,
                  drafts: FormDraftStore, parent: QWidget | None = None,
                  catalogs: CatalogCache | None = None, draft_key: str = NEW_TICKET_KEY,
-                 parse_timeout: float = PARSE_TIMEOUT) -> None:
+                 parse_timeout: float = PARSE_TIMEOUT, demo: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("newTicketDialog")
         self.setWindowTitle("New ticket")
@@ -77,7 +77,7 @@ class NewTicketDialog(QDialog):
         self.created: TicketView | None = None
         self.filled_by = ""
         self._loading_draft = True
-        self._build(parse_timeout)
+        self._build(parse_timeout, demo)
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DEBOUNCE_MS)
         self._save_timer.timeout.connect(self.save_draft)
         self._connect()
@@ -89,19 +89,25 @@ class NewTicketDialog(QDialog):
     @classmethod
     def for_spin_off(cls, service: NewTicketBackend, intake: IntakeService, ticket_id: int, *,
                      drafts: FormDraftStore, parent: QWidget | None = None,
-                     catalogs: CatalogCache | None = None) -> NewTicketDialog:
+                     catalogs: CatalogCache | None = None, demo: bool = False,
+                     ) -> NewTicketDialog:
         """A dialog pre-filled from ``ticket_id`` (captured now) whose ticket becomes its child."""
         dialog = cls(service, intake, drafts=drafts, parent=parent, catalogs=catalogs,
-                     draft_key=spin_off_key(ticket_id))
+                     draft_key=spin_off_key(ticket_id), demo=demo)
         dialog.start_spin_off(int(ticket_id))
         return dialog
 
+    def set_intake(self, intake: IntakeService) -> None:
+        """Use another intake engine from now on (the Claude key or model changed)."""
+        self.intake = intake
+        self.quick.set_intake(intake)
+
     # ------------------------------------------------------------------ construction
 
-    def _build(self, parse_timeout: float) -> None:
+    def _build(self, parse_timeout: float, demo: bool) -> None:
         self.tabs = QTabWidget(self)
         self.quick = QuickCreate(self.intake, self.catalogs, tasks=self.tasks,
-                                 timeout=parse_timeout, parent=self.tabs)
+                                 timeout=parse_timeout, demo=demo, parent=self.tabs)
         self.form = FullForm(self.service, tasks=self.tasks, parent=self.tabs)
         self.tabs.addTab(self.quick, "Quick Create (AI)")
         self.tabs.addTab(self.form, "Full Form")

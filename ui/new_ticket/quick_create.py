@@ -39,6 +39,8 @@ from ui.new_ticket.message_bar import MessageBar
 
 PREVIEW_DEBOUNCE_MS = 300
 PREVIEW_TITLE = "What will be sent to Claude"
+DEMO_NOTE = ("The demo has no Claude key and no Claude settings: Quick Create uses the offline "
+             "parser, and nothing leaves this computer.")
 PARSE_TIMEOUT = 60.0
 """Seconds before Parse gives up (Claude's own timeout is shorter; this bounds the lookups too)."""
 
@@ -50,10 +52,12 @@ class QuickCreate(QWidget):
     changed = Signal()
 
     def __init__(self, intake: IntakeService, catalogs: CatalogCache, *, tasks: WidgetTasks,
-                 timeout: float = PARSE_TIMEOUT, parent: QWidget | None = None) -> None:
+                 timeout: float = PARSE_TIMEOUT, demo: bool = False,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("quickCreate")
         self._intake = intake
+        self._demo = demo
         self._catalogs = catalogs
         self._timeout = timeout
         self._parse = tasks.latest("quick-parse")
@@ -139,13 +143,27 @@ class QuickCreate(QWidget):
     def busy(self) -> bool:
         return self._parse.is_running()
 
+    def set_intake(self, intake: IntakeService) -> None:
+        """Parse with another engine from now on (the Claude key or model changed).
+
+        A parse already running finishes with the engine it started with. Claude becoming
+        available is offered at once (chosen, as on a new dialog).
+        """
+        was_available = self._intake.claude_available
+        self._intake = intake
+        if intake.claude_available and not was_available:
+            self.claude_radio.setEnabled(True)
+            self.claude_radio.setChecked(True)
+        self._sync_parser()
+
     def _sync_parser(self) -> None:
         available = self._intake.claude_available
         self.claude_radio.setEnabled(available)
         if not available:
             self.offline_radio.setChecked(True)
-            self.claude_radio.setToolTip(NoApiKey().message)
-            self.key_note.setText(NoApiKey().message)
+            note = DEMO_NOTE if self._demo else NoApiKey().message
+            self.claude_radio.setToolTip(note)
+            self.key_note.setText(note)
         elif not self.claude_radio.isChecked() and not self.offline_radio.isChecked():
             self.claude_radio.setChecked(True)
         self.key_note.setVisible(not available)

@@ -14,7 +14,9 @@ from psa.form_drafts import FormDraftStore
 from psa.intake.defaults import DEFAULT_MODEL
 from psa.intake.service import IntakeService
 from psa.sandbox import Sandbox
+from tests.psa.intake.conftest import FakeClaude, answer, ok
 from tests.ui.new_ticket.support import (
+    claude_intake,
     fill_valid,
     open_ticket_with_contact,
     ready,
@@ -129,5 +131,53 @@ def test_claude_settings_refuse_text_that_is_not_a_key(qtbot: QtBot, run_async: 
         dialog.submit()
         assert "does not look like a Claude API key" in dialog.message.text
         assert dialog.isVisible()
+
+    run_async(scenario())
+
+
+def test_a_new_claude_key_reaches_the_dialogs_already_open(
+    sandbox: Sandbox, qtbot: QtBot, run_async: Run, tmp_path: Path, fake: FakeClaude
+) -> None:
+    fake.replies.append(ok(answer(summary="Front desk printer offline")))
+
+    async def scenario() -> None:
+        async with service(sandbox) as svc:
+            launcher = NewTicketLauncher(svc, IntakeService(), drafts=FormDraftStore(tmp_path))
+            dialog = launcher.open_new()
+            qtbot.addWidget(dialog)
+            await ready(dialog)
+            quick = dialog.quick
+            assert not quick.uses_claude
+            assert 'File › “Claude for Quick Create…”' in quick.key_note.text()
+            launcher.set_intake(claude_intake(fake))
+            assert dialog.intake is launcher.intake
+            assert quick.uses_claude and quick.claude_radio.isChecked()
+            assert quick.key_note.isHidden()
+            quick.set_text("The front desk printer is offline again.")
+            quick.parse()
+            await wait_for(lambda: not quick.busy())
+            await ready(dialog)
+            assert len(fake.requests) == 1
+            assert dialog.form.summary.text() == "Front desk printer offline"
+            launcher.close_all()
+            await launcher.flush()
+
+    run_async(scenario())
+
+
+def test_the_demo_says_it_has_no_claude_rather_than_pointing_to_settings(
+    sandbox: Sandbox, qtbot: QtBot, run_async: Run, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with service(sandbox) as svc:
+            launcher = NewTicketLauncher(svc, IntakeService(), drafts=FormDraftStore(tmp_path),
+                                         demo=True)
+            dialog = launcher.open_new()
+            qtbot.addWidget(dialog)
+            await ready(dialog)
+            note = dialog.quick.key_note.text()
+            assert "demo has no Claude key" in note and "Claude for Quick Create" not in note
+            launcher.close_all()
+            await launcher.flush()
 
     run_async(scenario())
