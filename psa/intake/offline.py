@@ -26,9 +26,6 @@ def parse_offline(
     board = board_for(kind.value, catalog)
     if board is None:
         flags["board"] = FieldFlag(reason="No active board fits; pick one.")
-    elif not kind.found:
-        flags["board"] = FieldFlag(reason="No board keywords in the text; the default board was "
-                                          "picked. Check it.")
     level = urgency(redacted.text)
     priority = priority_for(level.value, catalog)
     if priority is not None and not level.found:

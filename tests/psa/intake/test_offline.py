@@ -148,13 +148,15 @@ def test_assignee_only_when_the_text_asks_for_a_member(catalog: IntakeCatalog) -
     assert mentioned.assignee_id is None
 
 
-def test_a_default_board_and_priority_are_flagged_when_no_word_supports_them(
+def test_a_default_priority_is_flagged_when_no_word_supports_it(
     catalog: IntakeCatalog,
 ) -> None:
+    # The default board is not flagged: with no board words it was right on every corpus
+    # message (32 of 43), and a flag on most drafts would teach the dispatcher to ignore flags.
     plain = parse_offline("Could someone add Marco to the shared calendar for the front desk? "
                           "He starts next week.", catalog)
     assert plain.board_id is not None and plain.priority_id is not None
-    assert "No board keywords" in plain.flags["board"].reason
+    assert "board" not in plain.flags
     assert "No urgency words" in plain.flags["priority"].reason
     pressing = parse_offline("The file server is down and nobody can open the shared drive. "
                              "Urgent please.", catalog)
