@@ -38,9 +38,12 @@ class CreateOutcomeUnknown(ConnectWiseError):  # noqa: N818 - named like AuthFai
     that identifies it if it was created.
     """
 
-    def __init__(self, message: str, *, token: str, endpoint: str | None = None) -> None:
+    def __init__(self, message: str, *, token: str, endpoint: str | None = None,
+                 looked_up: bool = True) -> None:
         super().__init__(message, status=None, code="CreateOutcomeUnknown", endpoint=endpoint)
         self.token = token
+        self.looked_up = looked_up
+        """True: the lookup ran and did not find it (yet); False: the lookup failed too."""
 
 
 class IdentityNotMapped(ConnectWiseError):  # noqa: N818 - named like AuthFailed, NotFound

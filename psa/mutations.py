@@ -212,6 +212,7 @@ class Mutations:
                     f"Creating the ticket failed ({why}) and checking whether it was created "
                     f"failed too ({exc.message}). It may exist: refresh the list before "
                     "creating it again.", token=token, endpoint="/service/tickets",
+                    looked_up=False,
                 ) from exc
             if rows:
                 return TicketView.from_wire(rows[0])

@@ -59,9 +59,11 @@ def describe_failure(exc: ConnectWiseError, ticket: NewTicket) -> CreateFailure:
         filters = TicketFilters(company_id=ticket.company_id,
                                 query=ticket.summary[:QUERY_CHARS].strip())
         return CreateFailure(
-            message=("The ticket may have been created: the connection failed after it was "
-                     "sent, and checking for it failed too. Check the ticket list before "
-                     "creating it again — your text is kept here."),
+            message=(
+                "The ticket may have been created: the connection failed after it was sent, "
+                + ("and it was not found yet. ConnectWise may still be saving it. "
+                   if exc.looked_up else "and checking for it failed too. ")
+                + "Check the ticket list before creating it again — your text is kept here."),
             maybe_created=True, search_link=build_link(filters),
         )
     if isinstance(exc, InvalidObject):

@@ -10,6 +10,7 @@ import httpx2
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from psa import CreateOutcomeUnknown, NewTicket
 from psa.sandbox import Sandbox
 from tests.ui.new_ticket.conftest import MakeDialog
 from tests.ui.new_ticket.support import (
@@ -28,6 +29,7 @@ from tests.ui.new_ticket.support import (
     wait_for,
     with_summary,
 )
+from ui.new_ticket.create_flow import describe_failure
 
 Run = Callable[..., Any]
 URGENT = 8  # Priority 1 - Emergency Response
@@ -258,6 +260,7 @@ def test_an_unknown_outcome_says_it_may_exist_offers_a_search_and_keeps_the_form
             fresh.control.configure(faults="none")
             message = dialog.form.message
             assert "may have been created" in message.text
+            assert "checking for it failed too" in message.text  # the check 500s as well
             assert "Search the ticket list" in message.text
             assert transport.posts == 1  # never re-sent blindly
             message.label.linkActivated.emit(links_target(message.label.text()))
@@ -317,3 +320,11 @@ def test_the_company_search_offers_matches_and_choosing_one_loads_its_contacts(
             assert (draft.company_id, draft.company_name) == (CONTOSO, CONTOSO_LABEL)
 
     run_async(scenario())
+
+
+def test_an_unknown_outcome_says_whether_the_lookup_ran_or_failed_too() -> None:
+    ticket = NewTicket(summary="Phones down", company_id=CONTOSO, board_id=1)
+    not_yet = describe_failure(CreateOutcomeUnknown("x", token="t"), ticket).message
+    assert "not found yet" in not_yet and "failed too" not in not_yet
+    failed = describe_failure(CreateOutcomeUnknown("x", token="t", looked_up=False), ticket)
+    assert "checking for it failed too" in failed.message and failed.maybe_created
