@@ -71,7 +71,12 @@ class LatestTask(Generic[T]):
         """Cancel the previous task (if any) and run ``coro`` as the current one."""
         self.cancel()
         self._generation += 1
-        task = asyncio.get_running_loop().create_task(coro, name=f"{self._name}#{self._generation}")
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            coro.close()  # never "coroutine ... was never awaited" on top of the real error
+            raise
+        task = loop.create_task(coro, name=f"{self._name}#{self._generation}")
         self._task = task
         task.add_done_callback(self._on_done)
         return task

@@ -7,6 +7,7 @@ import gc
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -188,3 +189,13 @@ def test_tray_window_keeps_tasks_on_close_when_asked(
         assert task.cancelled()
 
     run_async(scenario())
+
+
+def test_starting_without_a_running_loop_raises_and_closes_the_coroutine() -> None:
+    async def work() -> None:
+        return None
+
+    coro = work()
+    with pytest.raises(RuntimeError):
+        LatestTask[None](name="no-loop").start(coro)
+    assert coro.cr_frame is None  # closed: no "never awaited" warning later
