@@ -47,6 +47,7 @@ class PickerCombo(QComboBox):
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setAccessibleName(accessible_name)
         self._searcher = searcher
+        self._chose_this_turn = False
         self._tasks = WidgetTasks(self)
         self._search = self._tasks.latest("picker-search")
         self._found = QStandardItemModel(self)
@@ -110,7 +111,19 @@ class PickerCombo(QComboBox):
     # -- slots --------------------------------------------------------------------------------
     def _on_activated(self, index: int) -> None:
         self._show_text(index)
-        self.value_chosen.emit(self.itemData(index))
+        self._choose(self.itemData(index))
+
+    def _choose(self, value: Any) -> None:
+        """Emit one choice per key press: an editable combo's Enter reaches the line edit
+        (returnPressed), the combo (activated) and an open completer, each of which chooses."""
+        if self._chose_this_turn:
+            return
+        self._chose_this_turn = True
+        QTimer.singleShot(0, self._next_turn)
+        self.value_chosen.emit(value)
+
+    def _next_turn(self) -> None:
+        self._chose_this_turn = False
 
     def _on_completer_activated(self, label: str) -> None:
         if self._searcher is not None:
@@ -124,7 +137,7 @@ class PickerCombo(QComboBox):
                 return
             value = self.itemData(index)
         self.set_current_value(value, label)
-        self.value_chosen.emit(value)
+        self._choose(value)
 
     def _on_text_edited(self, text: str) -> None:
         if self._searcher is not None and text.strip():
@@ -152,7 +165,7 @@ class PickerCombo(QComboBox):
         text = self._line.text().strip()
         if not text:
             self.set_current_value(None)
-            self.value_chosen.emit(None)
+            self._choose(None)
             return
         index = self.findText(text, Qt.MatchFlag.MatchFixedString)
         if index >= 0:
