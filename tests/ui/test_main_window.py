@@ -24,7 +24,7 @@ from ui.pyside_refcount_fix import keep_singletons_alive
 from ui.tickets import tickets_controller
 from ui.tickets.problems import ProblemKind
 from ui.tickets.ticket_table_model import Column
-from ui.tickets.ticket_table_view import DEFAULT_ORDER
+from ui.tickets.ticket_table_view import DEFAULT_HIDDEN, DEFAULT_ORDER
 
 keep_singletons_alive()
 __all__ = ["sandbox"]  # the shared sandbox fixture, used by name below
@@ -251,6 +251,35 @@ def test_ticket_number_and_enter_opens_that_ticket(
     run_async(scenario())
 
 
+def test_a_ticket_number_and_enter_opens_it_and_leaves_the_list_as_it_was(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any], qtbot: QtBot
+) -> None:
+    async def scenario() -> None:
+        async with open_window(sandbox, settings) as (window, backend):
+            opened: list[int] = []
+            window.ticket_activated.connect(opened.append)
+            await first_rows(window)
+            page, tb = window.page, window.page.toolbar
+            shown = [r.id for r in page.model.rows()]
+            n = len(backend.list_searches())
+            tb.focus_search()
+            qtbot.keyClicks(tb.search, f"#{str(shown[5])[:2]}")
+            await asyncio.sleep(0.4)  # a pause mid-number, longer than the debounce
+            qtbot.keyClicks(tb.search, str(shown[5])[2:])
+            qtbot.keyClick(tb.search, Qt.Key.Key_Return)
+            tb.focus_search()
+            qtbot.keyClicks(tb.search, str(shown[6]))  # a bare number, Enter at once
+            qtbot.keyClick(tb.search, Qt.Key.Key_Return)
+            await asyncio.sleep(0.4)
+            assert opened == [shown[5], shown[6]]
+            assert len(backend.list_searches()) == n  # no search for "#2", "#20…" or the number
+            assert page.controller.filters.query == ""
+            assert [r.id for r in page.model.rows()] == shown
+            assert window.range_label.text() != "No tickets match"
+
+    run_async(scenario())
+
+
 def test_sorting_maps_to_order_by_and_local_only_columns_wait_for_all_rows(
     sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any]
 ) -> None:
@@ -300,11 +329,11 @@ def test_default_columns_put_sla_and_assignee_before_the_rest_and_reset_restores
                 order = sorted(Column, key=header.visualIndex)
                 return order, {c for c in Column if header.isSectionHidden(c)}
 
-            assert layout() == (list(DEFAULT_ORDER), {Column.AGE})
+            assert layout() == (list(DEFAULT_ORDER), set(DEFAULT_HIDDEN))
             header.moveSection(header.visualIndex(Column.SLA), 9)
             header.setSectionHidden(Column.COMPANY, True)
             table.apply_default_columns()  # View ▸ Reset columns
-            assert layout() == (list(DEFAULT_ORDER), {Column.AGE})
+            assert layout() == (list(DEFAULT_ORDER), set(DEFAULT_HIDDEN))
 
     run_async(scenario())
 

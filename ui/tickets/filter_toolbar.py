@@ -231,8 +231,12 @@ class FilterToolbar(QToolBar):
         return [(_company_label(c), c.id) for c in found]
 
     # -- slots --------------------------------------------------------------------------------
-    def _on_search_text_edited(self, _text: str) -> None:
-        self._search_timer.start()
+    def _on_search_text_edited(self, text: str) -> None:
+        if text.lstrip().startswith("#"):
+            # "#20…" is a ticket number on its way to Enter, not words to search for.
+            self._search_timer.stop()
+        else:
+            self._search_timer.start()
 
     def _on_search_timer_timeout(self) -> None:
         text = self.search.text()
@@ -243,7 +247,10 @@ class FilterToolbar(QToolBar):
         self._search_timer.stop()
         number = ticket_number(self.search.text())
         if number is not None:
+            # Enter on a number opens that ticket; the list keeps the query it shows.
             self.ticket_requested.emit(number)
+            self.search.selectAll()
+            return
         if self.search.text() != self._filters.query:
             self._change(0, query=self.search.text())
 
