@@ -44,7 +44,7 @@ from ui.detail.look import muted
 from ui.detail.ticket_panel import TicketPanel
 
 UrlOpener = Callable[[QUrl], Any]
-PREFERRED_WIDTH = 470
+PREFERRED_WIDTH = 430
 MINIMUM_WIDTH = 380
 """Below this the header's pairs and the section tabs no longer fit side by side."""
 EMPTY_TEXT = "Select a ticket to see its details here.\n\nSelect several to change them together."
