@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -402,6 +403,28 @@ def test_saved_views_create_rename_reorder_delete_and_persist(
         async with open_window(sandbox, settings, show=False) as (again, _backend):
             assert [v.name for v in again.page.views.views()] == names
             assert again.open_view("waiting, all boards")
+
+    run_async(scenario())
+
+
+def test_a_saved_view_that_cannot_be_read_is_kept_and_the_dispatcher_told(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any]
+) -> None:
+    good = {"name": "Good", "filters": {"board_id": 1}, "labels": {}}
+    bad = {"name": "Old", "filters": {"board_id": 1, "colour": "red"}}
+    settings.setValue("tickets/saved_views", json.dumps([good, bad]))
+
+    async def scenario() -> None:
+        async with open_window(sandbox, settings) as (window, _backend):
+            await first_rows(window)
+            said = "1 saved view could not be read and is kept as it was (Old)."
+            assert window.statusBar().currentMessage() == said
+            note = window.page.views_panel.note
+            assert note.isVisible() and note.text() == said
+            assert window.page.views.rename(0, "Good, renamed")
+        stored = json.loads(str(settings.value("tickets/saved_views")))
+        assert [v["name"] for v in stored] == ["Good, renamed", "Old"]
+        assert stored[1] == bad
 
     run_async(scenario())
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -46,27 +47,58 @@ def default_views() -> list[SavedView]:
     ]
 
 
-def load_views(settings: QSettings) -> list[SavedView]:
-    """The saved views from settings (defaults on first start; unreadable entries skipped)."""
+@dataclass(frozen=True)
+class StoredViews:
+    """What settings hold: the views that parse, and the raw JSON of entries that do not.
+
+    Unreadable entries (from another version, or damaged by hand) are kept exactly as they
+    were and written back after the readable views on every save, so no save erases them.
+    """
+
+    views: list[SavedView]
+    unreadable: tuple[Any, ...] = ()
+
+    def unreadable_note(self) -> str:
+        """What to tell the dispatcher about the unreadable entries ("" when there are none)."""
+        n = len(self.unreadable)
+        if n == 0:
+            return ""
+        names = [str(item["name"]) for item in self.unreadable
+                 if isinstance(item, dict) and isinstance(item.get("name"), str)]
+        named = f" ({', '.join(names)})" if names else ""
+        if n == 1:
+            return f"1 saved view could not be read and is kept as it was{named}."
+        return f"{n} saved views could not be read and are kept as they were{named}."
+
+
+def load_views(settings: QSettings) -> StoredViews:
+    """The saved views from settings (defaults on first start; unreadable entries kept aside)."""
     raw = settings.value(SETTINGS_KEY)
     if raw is None:
-        return default_views()
+        return StoredViews(default_views())
     try:
         items = json.loads(str(raw))
     except ValueError:
-        return default_views()
+        items = None
+    if not isinstance(items, list):
+        # Nothing in it can be read: offer the defaults, and keep the text for a later version.
+        return StoredViews(default_views(), (str(raw),))
     views: list[SavedView] = []
-    for item in items if isinstance(items, list) else []:
+    unreadable: list[Any] = []
+    for item in items:
         try:
             views.append(SavedView.model_validate(item))
         except ValidationError:
-            continue  # one damaged view must not cost the others
-    return views
+            unreadable.append(item)  # one damaged view must not cost the others
+    return StoredViews(views, tuple(unreadable))
 
 
-def save_views(settings: QSettings, views: Sequence[SavedView]) -> None:
-    """Store the views (JSON in one settings value keeps their order)."""
-    settings.setValue(SETTINGS_KEY, json.dumps([v.model_dump(mode="json") for v in views]))
+def save_views(settings: QSettings, views: Sequence[SavedView],
+               unreadable: Sequence[Any] = ()) -> None:
+    """Store the views (JSON in one settings value keeps their order), then the unreadable
+    entries exactly as they were read."""
+    items = [v.model_dump(mode="json") for v in views]
+    settings.setValue(SETTINGS_KEY, json.dumps([*items, *unreadable]))
 
 
 class SavedViewsModel(QAbstractListModel):
@@ -78,9 +110,11 @@ class SavedViewsModel(QAbstractListModel):
 
     views_changed = Signal()
 
-    def __init__(self, views: Sequence[SavedView], parent: QObject | None = None) -> None:
+    def __init__(self, views: Sequence[SavedView], parent: QObject | None = None, *,
+                 unreadable: Sequence[Any] = ()) -> None:
         super().__init__(parent)
         self._views = list(views)
+        self._unreadable = tuple(unreadable)
         self._counts: dict[TicketFilters, int | None] = {}
 
     @override
@@ -137,6 +171,10 @@ class SavedViewsModel(QAbstractListModel):
         """The views in display order."""
         return list(self._views)
 
+    def unreadable(self) -> tuple[Any, ...]:
+        """Stored entries that could not be read, as they were (saved back untouched)."""
+        return self._unreadable
+
     def view_at(self, row: int) -> SavedView | None:
         """The view at a row, if any."""
         return self._views[row] if 0 <= row < len(self._views) else None
@@ -150,12 +188,12 @@ class SavedViewsModel(QAbstractListModel):
             candidate, n = f"{name} ({n})", n + 1
         return candidate
 
-    def add(self, view: SavedView) -> int:
-        """Append a view (its name made unique); returns its row."""
+    def add(self, view: SavedView, row: int | None = None) -> int:
+        """Insert a view at `row` (default: the end; its name made unique); returns its row."""
         view = view.model_copy(update={"name": self.unique_name(view.name)})
-        row = len(self._views)
+        row = len(self._views) if row is None else max(0, min(row, len(self._views)))
         self.beginInsertRows(QModelIndex(), row, row)
-        self._views.append(view)
+        self._views.insert(row, view)
         self.endInsertRows()
         self.views_changed.emit()
         return row
@@ -173,15 +211,6 @@ class SavedViewsModel(QAbstractListModel):
         self.dataChanged.emit(self.index(row), self.index(row))
         self.views_changed.emit()
         return True
-
-    def replace_filters(self, row: int, filters: TicketFilters, labels: dict[str, str]) -> None:
-        """Point a view at a new filter state (\"Update view to current filters\")."""
-        view = self.view_at(row)
-        if view is None:
-            return
-        self._views[row] = view.model_copy(update={"filters": filters, "labels": labels})
-        self.dataChanged.emit(self.index(row), self.index(row))
-        self.views_changed.emit()
 
     def remove(self, row: int) -> SavedView | None:
         """Delete a view; returns it (for undo) or None."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QBrush, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +21,8 @@ from typing_extensions import override
 from ui.tickets.saved_views import CountRole, SavedView, SavedViewsModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+UNDO_MS = 15_000
+"""How long "Deleted … Undo" stays offered after a view is deleted."""
 
 
 class _CountDelegate(QStyledItemDelegate):
@@ -73,7 +75,6 @@ class SavedViewsPanel(QWidget):
 
     view_activated = Signal(object)
     save_current_requested = Signal()
-    update_requested = Signal(int)
 
     def __init__(self, model: SavedViewsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -109,12 +110,46 @@ class SavedViewsPanel(QWidget):
                                         lambda: self._move(+1), QKeySequence("Alt+Down"))
         buttons.addStretch(1)
 
+        self._build_notes()
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 4, 8)
         layout.setSpacing(6)
         layout.addWidget(title)
         layout.addWidget(self.list, 1)
+        layout.addWidget(self.note)
+        layout.addLayout(self._undo_row)
         layout.addLayout(buttons)
+
+    def _build_notes(self) -> None:
+        # A note under the list: views kept unread, or "Deleted … Undo" after a delete.
+        self.note = QLabel(self)
+        self.note.setObjectName("savedViewsNote")
+        self.note.setWordWrap(True)
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
+        self.note.hide()
+        self._undo_row = QHBoxLayout()
+        self._undo_row.setSpacing(4)
+        self.undo_label = QLabel(self)
+        self.undo_label.setWordWrap(True)
+        self.undo_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.undo_action = QAction("Undo", self)
+        self.undo_action.setToolTip("Bring the deleted view back (Ctrl+Z)")
+        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.undo_action.setEnabled(False)
+        self.undo_action.triggered.connect(self.undo_delete)
+        self.addAction(self.undo_action)
+        self.undo_button = QToolButton(self)
+        self.undo_button.setDefaultAction(self.undo_action)
+        self.undo_button.setAccessibleName("Undo delete")
+        self._undo_row.addWidget(self.undo_label, 1)
+        self._undo_row.addWidget(self.undo_button)
+        self.undo_label.hide()
+        self.undo_button.hide()
+        self._deleted: tuple[int, SavedView] | None = None
+        self._undo_timer = QTimer(self, singleShot=True, interval=UNDO_MS)
+        self._undo_timer.timeout.connect(self._forget_deleted)
 
     def _button(self, row: QHBoxLayout, text: str, tip: str, slot: object,
                 shortcut: QKeySequence | None = None) -> QAction:
@@ -169,11 +204,39 @@ class SavedViewsPanel(QWidget):
         if self.current_row() >= 0:
             self.edit_row(self.current_row())
 
+    def show_note(self, text: str) -> None:
+        """A lasting note under the list (e.g. views that could not be read); "" hides it."""
+        self.note.setText(text)
+        self.note.setAccessibleName(text)
+        self.note.setVisible(bool(text))
+
+    def undo_delete(self) -> None:
+        """Put the last deleted view back where it was (offered for a while after Delete)."""
+        deleted, self._deleted = self._deleted, None
+        self._forget_deleted()
+        if deleted is not None:
+            row = self.model.add(deleted[1], deleted[0])
+            self.select_row(row)
+
     def _delete(self) -> None:
         row = self.current_row()
-        if row >= 0:
-            self.model.remove(row)
-            self.select_row(min(row, self.model.rowCount() - 1))
+        view = self.model.remove(row) if row >= 0 else None
+        if view is None:
+            return
+        self.select_row(min(row, self.model.rowCount() - 1))
+        self._deleted = (row, view)
+        self.undo_label.setText(f"Deleted “{view.name}”.")
+        self.undo_label.show()
+        self.undo_button.show()
+        self.undo_action.setEnabled(True)
+        self._undo_timer.start()
+
+    def _forget_deleted(self) -> None:
+        self._undo_timer.stop()
+        self._deleted = None
+        self.undo_action.setEnabled(False)
+        self.undo_label.hide()
+        self.undo_button.hide()
 
     def _move(self, step: int) -> None:
         row = self.current_row()

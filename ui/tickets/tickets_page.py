@@ -80,8 +80,11 @@ class TicketsPage(QWidget):
         self.model = TicketTableModel(self)
         self.controller = TicketsController(backend, self.model, cache=cache, parent=self)
         self.toolbar = FilterToolbar(backend, self)
-        self.views = SavedViewsModel(load_views(settings), self)
+        stored = load_views(settings)
+        self._views_note = stored.unreadable_note()
+        self.views = SavedViewsModel(stored.views, self, unreadable=stored.unreadable)
         self.views_panel = SavedViewsPanel(self.views, self)
+        self.views_panel.show_note(self._views_note)
         self.banner = Banner(self)
         self.notice = Banner(self)
         self.notice.setObjectName("notice")
@@ -131,7 +134,7 @@ class TicketsPage(QWidget):
         self.table.viewport().installEventFilter(self)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.model.total_changed.connect(lambda _t: self.status_message.emit(""))
-        self.views.views_changed.connect(lambda: save_views(self._settings, self.views.views()))
+        self.views.views_changed.connect(self._save_views)
         self.views_panel.view_activated.connect(self.open_view)
         self.views_panel.save_current_requested.connect(self.save_current_as_view)
 
@@ -154,6 +157,9 @@ class TicketsPage(QWidget):
                     {str(k): str(v) for k, v in data.get("labels", {}).items()})
         except (ValueError, AttributeError):
             return TicketFilters(), {}  # settings from another version: start clean
+
+    def _save_views(self) -> None:
+        save_views(self._settings, self.views.views(), self.views.unreadable())
 
     def save_state(self) -> None:
         """Persist filters, columns and the splitter (called on close and on changes)."""
@@ -178,6 +184,8 @@ class TicketsPage(QWidget):
         """Load the first page of the restored filters, then the lookups (never blocking)."""
         self.controller.apply(self.toolbar.filters())
         self._tasks.spawn(self._load_lookups(), name="lookups")
+        if self._views_note:
+            self.status_message.emit(self._views_note)
 
     async def _load_lookups(self, *, refresh: bool = False) -> None:
         try:
