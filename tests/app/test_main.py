@@ -133,6 +133,21 @@ def test_screenshot_fails_with_a_message_when_tickets_are_forbidden(
     assert "screenshot failed" in capsys.readouterr().err
 
 
+def test_a_corrupt_list_cache_does_not_stop_the_demo(
+    qapp: QApplication, tmp_path: Path, sandbox: Any
+) -> None:
+    profile = profile_at(tmp_path / "profile").ensure()
+    garbage = os.urandom(4096)
+    (profile.cache_dir / "lists-demo.sqlite").write_bytes(garbage)
+    png = tmp_path / "shot.png"
+    argv = ["--demo", "--sandbox-url", sandbox.url, "--profile", str(tmp_path / "profile"),
+            "--screenshot", str(png)]
+    assert main(argv) == 0
+    assert QImage(str(png)).width() == 1440
+    assert (profile.cache_dir / "lists-demo.sqlite.corrupt-1").read_bytes() == garbage
+    assert "damaged" in profile.log_path.read_text(encoding="utf-8")
+
+
 def test_saved_connection_opens_the_main_window_with_tickets(
     qapp: QApplication, tmp_path: Path, sandbox: Any
 ) -> None:
@@ -153,6 +168,24 @@ def test_saved_connection_opens_the_main_window_with_tickets(
     assert "sandbox-private" not in profile.settings_path.read_text(encoding="utf-8")
     log_text = profile.log_path.read_text(encoding="utf-8")
     assert "sandbox-private" not in log_text
+
+
+def test_a_corrupt_list_cache_does_not_stop_a_saved_connection(
+    qapp: QApplication, tmp_path: Path, sandbox: Any
+) -> None:
+    # It used to end in "Could not open this connection. file is not a database" on every start.
+    profile = profile_at(tmp_path / "profile").ensure()
+    connection = SavedConnection(site=sandbox.url, company_id="sandbox",
+                                 public_key="sandbox-public",
+                                 client_id="5f6e1b2a-7c3d-4e8f-9a0b-1c2d3e4f5a6b")
+    ConnectionSettings(open_settings(profile.settings_path)).save(connection)
+    store = InMemoryStore()
+    store.secrets[connection.account] = "sandbox-private"
+    (profile.cache_dir / f"lists-{connection.key}.sqlite").write_bytes(os.urandom(4096))
+    png = tmp_path / "shot.png"
+    argv = ["--profile", str(tmp_path / "profile"), "--screenshot", str(png)]
+    assert main(argv, secret_store=lambda: store) == 0
+    assert QImage(str(png)).width() == 1440
 
 
 def test_without_a_saved_connection_the_first_run_dialog_opens(
