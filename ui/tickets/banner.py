@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from typing_extensions import override
 
 from ui.tickets.problems import Problem, ProblemKind
 
-# (background, border) per kind; readable on light and dark palettes alike (text is dark).
-_COLOURS: dict[ProblemKind, tuple[str, str]] = {
+# (background, border) per kind, for a light and a dark window; the text colour goes with them.
+# Both are set in the banner's style sheet: a palette alone loses to it (white on pale yellow).
+_LIGHT: dict[ProblemKind, tuple[str, str]] = {
     ProblemKind.PERMISSION: ("#fff4ce", "#e0b100"),
     ProblemKind.LIMITED: ("#eef4fb", "#8ab4e8"),
     ProblemKind.CONNECTION: ("#fde7e9", "#d13438"),
     ProblemKind.AUTH: ("#fde7e9", "#d13438"),
     ProblemKind.ERROR: ("#fde7e9", "#d13438"),
 }
+_DARK: dict[ProblemKind, tuple[str, str]] = {
+    ProblemKind.PERMISSION: ("#433519", "#c29c00"),
+    ProblemKind.LIMITED: ("#1e2b3a", "#4f7cb3"),
+    ProblemKind.CONNECTION: ("#442726", "#d13438"),
+    ProblemKind.AUTH: ("#442726", "#d13438"),
+    ProblemKind.ERROR: ("#442726", "#d13438"),
+}
+_TEXT_LIGHT = "#1b1b1b"
+_TEXT_DARK = "#f3f3f3"
 _TITLES: dict[ProblemKind, str] = {
     ProblemKind.PERMISSION: "Permission needed",
     ProblemKind.LIMITED: "Limited access",
@@ -34,8 +45,10 @@ class Banner(QFrame):
         super().__init__(parent)
         self.setObjectName("banner")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAutoFillBackground(True)
         self._problem: Problem | None = None
+        self._dark: bool | None = None  # the backdrop the current colours were chosen for
+        self._watched: QWidget | None = None
+        self._watch_parent()
         self.title = QLabel(self)
         self.title.setObjectName("bannerTitle")
         font = self.title.font()
@@ -69,18 +82,52 @@ class Banner(QFrame):
     def show_problem(self, problem: Problem) -> None:
         """Show (or replace) the message."""
         self._problem = problem
-        background, border = _COLOURS[problem.kind]
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.Window, QColor(background))
-        palette.setColor(QPalette.ColorRole.WindowText, QColor("#1b1b1b"))
-        self.setPalette(palette)
-        self.setStyleSheet(f"#banner {{ border: 1px solid {border}; border-radius: 4px; }}")
+        self._apply_colours()
         self.title.setText(_TITLES[problem.kind])
         self.text.setText(problem.message)
         self.retry.setVisible(problem.kind is not ProblemKind.LIMITED)
         self.setAccessibleName(_TITLES[problem.kind])
         self.setAccessibleDescription(problem.message)
         self.show()
+
+    @override
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ParentChange:
+            self._watch_parent()
+        return super().event(event)
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The system flipped light/dark. The window's palette change does not reach the banner
+        # itself (its style sheet holds its palette), so it watches the widget it sits on.
+        if watched is self._watched and event.type() == QEvent.Type.PaletteChange \
+                and self._problem is not None and self._backdrop_is_dark() != self._dark:
+            self._apply_colours()
+        return super().eventFilter(watched, event)
+
+    def _watch_parent(self) -> None:
+        if self._watched is not None:
+            self._watched.removeEventFilter(self)
+        self._watched = self.parentWidget()
+        if self._watched is not None:
+            self._watched.installEventFilter(self)
+
+    def _backdrop_is_dark(self) -> bool:
+        # The window around the banner, not the banner itself (its style sheet paints it).
+        parent = self.parentWidget()
+        palette = parent.palette() if parent is not None else QApplication.palette()
+        return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+    def _apply_colours(self) -> None:
+        assert self._problem is not None
+        self._dark = self._backdrop_is_dark()
+        background, border = (_DARK if self._dark else _LIGHT)[self._problem.kind]
+        text = _TEXT_DARK if self._dark else _TEXT_LIGHT
+        self.setStyleSheet(
+            f"#banner {{ background-color: {background}; border: 1px solid {border};"
+            f" border-radius: 4px; }}"
+            f" #banner QLabel {{ color: {text}; background: transparent; }}"
+        )
 
     def clear(self) -> None:
         """Hide the banner."""
