@@ -30,6 +30,19 @@ _KEYS: dict[str, str] = {
     "q": "query",
     "sort": "order_by",
 }
+# What each link key must hold, for the messages about a bad one.
+_EXPECTED: dict[str, str] = {
+    "board": "a board number (above 0)",
+    "status": "a status number (above 0)",
+    "status_name": "a status name",
+    "priority": "a priority number (above 0)",
+    "company": "a company number (above 0)",
+    "assigned": "all, me, unassigned or a member number",
+    "closed": "1 or 0",
+    "q": "search text",
+    "sort": "a column the list can be sorted by, such as “id desc” or “summary asc”",
+}
+CANNOT_OPEN = "This link can't be opened:"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -65,23 +78,29 @@ def build_view_link(name: str) -> str:
 
 
 def parse_link(link: str) -> ViewLink:
-    """The filters (or saved view) a link asks for; LinkError when it is not a valid link."""
+    """The filters (or saved view) a link asks for; LinkError when it is not a valid link.
+
+    Every LinkError message is a plain sentence for the dispatcher, starting "This link can't
+    be opened:" and naming the parameter and value at fault.
+    """
     parts = urlsplit(link.strip())
     if parts.scheme.lower() != SCHEME or parts.netloc.lower() != HOST:
-        raise LinkError(f"Not a Dispatch Desk ticket-list link: {link!r}")
+        raise LinkError(f"{CANNOT_OPEN} it is not a Dispatch Desk ticket-list link "
+                        f"(it should start with {SCHEME}://{HOST}).")
     values: dict[str, Any] = {}
+    raws: dict[str, str] = {}
     view_name: str | None = None
     for key, raw in parse_qsl(parts.query, keep_blank_values=True):
         if key == "view":
             view_name = raw
         elif key in _KEYS:
             values[_KEYS[key]] = _value(key, raw)
+            raws[key] = raw
         # Unknown keys are ignored: a link from a newer version still opens what it can.
     try:
         filters = TicketFilters.model_validate(values)
     except ValidationError as exc:
-        problems = "; ".join(_problem(err) for err in exc.errors())
-        raise LinkError(f"The link names filters that cannot be shown: {problems}") from None
+        raise LinkError(_problem(exc, raws)) from None
     return ViewLink(filters=filters, view_name=view_name or None)
 
 
@@ -98,10 +117,10 @@ def _value(key: str, raw: str) -> Any:
             return True
         if lowered in _FALSE:
             return False
-        raise LinkError(f"closed must be 1 or 0, not {raw!r}")
+        raise LinkError(_bad(key, raw))
     if key in {"board", "status", "priority", "company"}:
         if not raw.strip().isdigit():
-            raise LinkError(f"{key} must be a number, not {raw!r}")
+            raise LinkError(_bad(key, raw))
         return int(raw)
     if key == "assigned":
         return int(raw) if raw.strip().isdigit() else raw.strip().lower()
@@ -110,6 +129,19 @@ def _value(key: str, raw: str) -> Any:
     return raw
 
 
-def _problem(err: Any) -> str:
-    where = ".".join(str(p) for p in err.get("loc", ()) if not isinstance(p, int))
-    return f"{where}: {err.get('msg', 'invalid')}" if where else str(err.get("msg", "invalid"))
+def _bad(key: str, raw: str) -> str:
+    return f"{CANNOT_OPEN} {key} is “{raw}”, but it must be {_EXPECTED[key]}."
+
+
+def _problem(exc: ValidationError, raws: dict[str, str]) -> str:
+    """The first thing wrong with the link's filters, in words (never pydantic's)."""
+    by_field = {field: key for key, field in _KEYS.items()}
+    for err in exc.errors():
+        loc = err.get("loc", ())
+        key = by_field.get(str(loc[0])) if loc else None
+        if key is not None:
+            return _bad(key, raws.get(key, ""))
+    if "status" in raws and "status_name" in raws:
+        return (f"{CANNOT_OPEN} it gives both status (“{raws['status']}”) and status_name "
+                f"(“{raws['status_name']}”); a link may give only one of them.")
+    return f"{CANNOT_OPEN} its filters do not fit together."

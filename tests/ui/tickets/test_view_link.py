@@ -50,6 +50,29 @@ def test_bad_links_are_refused_with_a_link_error(link: str) -> None:
         parse_link(link)
 
 
+@pytest.mark.parametrize(
+    ("link", "names"),
+    [
+        ("dispatch-desk://nope", ["Dispatch Desk ticket-list link"]),
+        ("dispatch-desk://tickets?board=abc", ["board", "“abc”"]),
+        ("dispatch-desk://tickets?board=0", ["board", "“0”"]),
+        ("dispatch-desk://tickets?closed=maybe", ["closed", "“maybe”"]),
+        ("dispatch-desk://tickets?assigned=bob", ["assigned", "“bob”", "all, me, unassigned"]),
+        ("dispatch-desk://tickets?sort=hack", ["sort", "“hack”"]),
+        ("dispatch-desk://tickets?status=3&status_name=New", ["status", "“3”", "“New”"]),
+    ],
+)
+def test_bad_links_are_explained_in_plain_words(link: str, names: list[str]) -> None:
+    with pytest.raises(LinkError) as caught:
+        parse_link(link)
+    message = str(caught.value)
+    assert message.startswith("This link can't be opened: ")
+    for name in names:
+        assert name in message
+    for jargon in ("literal", "constrained", "Input should", "validation", "type=", "int_"):
+        assert jargon not in message
+
+
 filters_strategy = st.builds(
     TicketFilters,
     board_id=st.none() | st.integers(1, 10**6),
