@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from psa.connectwise.conditions import Cond, F, TextSearch, all_of, text_search
+from psa.connectwise.errors import NotFound, PermissionDenied
 from psa.context import ServiceContext, SingleFlight
 from psa.models import BoardStatusOption, Option, StatusOption, TypeOption
 
@@ -240,6 +241,24 @@ class Lookups:
             Option(id=int(r["id"]), name=_str(r, "name"), identifier=_str(r, "identifier"))
             for r in rows
         )
+
+    async def company(self, company_id: int) -> Option | None:
+        """One company by id (a link's ``company=3`` named); None when it is gone or the role
+        may not read companies. Cached per id."""
+        async def fetch() -> Option | None:
+            try:
+                r = await self._ctx.client.get_json(
+                    f"/company/companies/{int(company_id)}",
+                    params={"fields": ",".join(COMPANY_FIELDS)},
+                )
+            except (NotFound, PermissionDenied):
+                return None
+            if not isinstance(r, Mapping) or not isinstance(r.get("id"), int):
+                return None
+            return Option(id=int(r["id"]), name=_str(r, "name"),
+                          identifier=_str(r, "identifier"))
+
+        return await self._cache.get(("company", company_id), fetch, False)
 
     async def contacts(
         self, text: str, *, company_id: int | None = None, limit: int = SEARCH_LIMIT

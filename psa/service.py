@@ -237,6 +237,9 @@ class TicketService:
     async def companies(self, text: str, *, limit: int = 25) -> tuple[Option, ...]:
         return await self.lookups.companies(text, limit=limit)
 
+    async def company(self, company_id: int) -> Option | None:
+        return await self.lookups.company(company_id)
+
     async def contacts(self, text: str, *, company_id: int | None = None,
                        limit: int = 25) -> tuple[Option, ...]:
         return await self.lookups.contacts(text, company_id=company_id, limit=limit)

@@ -453,6 +453,32 @@ def test_copied_link_reproduces_the_view_in_another_window(
     run_async(scenario())
 
 
+def test_a_link_with_company_and_member_ids_shows_their_names(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any]
+) -> None:
+    async def scenario() -> None:
+        async with open_window(sandbox, settings) as (window, backend):
+            tb = window.page.toolbar
+            await first_rows(window)
+            await lookups(window)
+            company = (await backend.service.companies("Contoso"))[0]
+            member = next(m for m in await backend.service.members() if m.identifier == "jdoe")
+            assert window.open_link(
+                f"dispatch-desk://tickets?company={company.id}&assigned={member.id}")
+            await wait_for(lambda: "company" in tb.labels())
+            assert tb.company.currentText() == f"{company.name} ({company.identifier})"
+            assert tb.company.lineEdit().text() == tb.company.currentText()
+            assert tb.assigned.currentText() == f"{member.name} ({member.identifier})"
+            assert tb.labels() == {"company": tb.company.currentText(),
+                                   "member": tb.assigned.currentText()}
+            # A company that does not exist keeps its stand-in; nothing else breaks.
+            assert window.open_link("dispatch-desk://tickets?company=999999")
+            await asyncio.sleep(0.2)
+            assert tb.company.currentText() == "Company #999999"
+
+    run_async(scenario())
+
+
 def test_noaccess_key_shows_the_permission_banner(
     sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any]
 ) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QToolBar, QWidget
 
+from psa.connectwise.errors import ConnectWiseError
 from psa.filters import Assigned, TicketFilters
 from psa.models import BoardStatusOption, Option, StatusOption
 from ui.async_tools import WidgetTasks
@@ -53,8 +54,10 @@ class FilterToolbar(QToolBar):
         self._statuses: dict[StatusValue, bool] = {}  # value → is a closed status
         self._priority_colours: dict[int, str] = {}
         self._members_available = True
+        self._member_labels: dict[int, str] = {}
         self._tasks = WidgetTasks(self)
         self._status_load = self._tasks.latest("board-statuses")
+        self._company_name = self._tasks.latest("company-name")
         self._build()
 
     # -- construction -------------------------------------------------------------------------
@@ -155,6 +158,10 @@ class FilterToolbar(QToolBar):
             self._start_status_load()
         else:
             _select(self.status, self._status_value(filters), _status_label(filters))
+        self._name_member()
+        if filters.company_id is not None and "company" not in self._labels:
+            # A link or an old view gives the id alone: show the company's name once known.
+            self._company_name.start(self._name_company(filters.company_id))
 
     def cancel_tasks(self) -> None:
         """Stop lookups and searches in flight (the window is closing)."""
@@ -196,7 +203,9 @@ class FilterToolbar(QToolBar):
         self._priority_colours = {p.id: p.color for p in priorities if p.color}
         warned = {w.area for w in backend.warnings}
         self._members_available = bool(members) or "members" not in warned
+        self._member_labels = {m.id: _member_label(m) for m in members}
         self.assigned.set_choices(self._assigned_choices(members))
+        self._name_member()
         self.assigned.setToolTip(
             "Assigned to" if self._members_available
             else "Assigned to — the member list is not available to this API key"
@@ -225,6 +234,29 @@ class FilterToolbar(QToolBar):
         self._statuses = {value: closed for _, value, closed in choices}
         _fill(self.status, everything, [(label, value) for label, value, _ in choices],
               self._status_value(self._filters), _status_label(self._filters))
+
+    def _name_member(self) -> None:
+        """Give a member chosen by id alone (a link, an old view) its name from the list."""
+        member = self._filters.assigned
+        if isinstance(member, int) and "member" not in self._labels:
+            label = self._member_labels.get(member)
+            if label is not None:
+                self._labels["member"] = label
+                _relabel(self.assigned, member, label)
+                self.assigned.set_current_value(member)
+
+    async def _name_company(self, company_id: int) -> None:
+        try:
+            company = await self._backend.company(company_id)
+        except ConnectWiseError:
+            return  # "Company #3" stays; the filter itself works by id
+        if (company is None or self._filters.company_id != company_id
+                or "company" in self._labels):
+            return
+        label = _company_label(company)
+        self._labels["company"] = label
+        _relabel(self.company, company_id, label)
+        self.company.set_current_value(company_id)
 
     async def _search_companies(self, text: str) -> Sequence[Choice]:
         found = await self._backend.companies(text)
@@ -337,6 +369,13 @@ def _fill(combo: QComboBox, everything: str, choices: Sequence[tuple[str, Any]],
         combo.addItem(label, value)
     combo.blockSignals(False)
     _select(combo, current, missing_label or str(current))
+
+
+def _relabel(combo: QComboBox, value: Any, label: str) -> None:
+    """Rename the entry holding `value` (a stand-in like "Company #3" now named)."""
+    index = combo.findData(value)
+    if index >= 0:
+        combo.setItemText(index, label)
 
 
 def _select(combo: QComboBox, value: Any, missing_label: str) -> None:

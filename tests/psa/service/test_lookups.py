@@ -52,6 +52,15 @@ def test_companies_and_contacts_search_as_you_type(sandbox: Sandbox) -> None:
     run(with_service(creds(sandbox), body))
 
 
+def test_one_company_is_read_by_id_and_a_missing_one_is_none(sandbox: Sandbox) -> None:
+    async def body(svc: TicketService) -> None:
+        found = (await svc.companies("o'mal"))[0]
+        assert await svc.company(found.id) == found
+        assert await svc.company(999_999) is None
+
+    run(with_service(creds(sandbox), body))
+
+
 def test_lookups_are_cached_until_refreshed(sandbox: Sandbox) -> None:
     rec = Recorder()
 
