@@ -173,10 +173,10 @@ class TicketsController(QObject):
             return
         self._refreshing.start(self._refresh_window(self._generation))
 
-    def set_auto_refresh(self, seconds: int) -> None:
+    def set_auto_refresh(self, seconds: float) -> None:
         """Refresh the visible page every `seconds` (0 turns it off)."""
         if seconds > 0:
-            self._auto_refresh.start(seconds * 1000)
+            self._auto_refresh.start(max(1, round(seconds * 1000)))
         else:
             self._auto_refresh.stop()
 
@@ -335,7 +335,6 @@ class TicketsController(QObject):
         rows = [row for page in pages for row in page.items]
         settled = sum(len(p.items) for p in pages[: last - first + 1])
         self._merge((first - 1) * self._page_size, rows, pages[-1].total, settled=settled)
-        self._clear_problem()
         self._after_fresh_rows(rows)
         self._sla_timer.start(0)
 
@@ -351,6 +350,9 @@ class TicketsController(QObject):
         self.window_merged.emit()
 
     def _after_fresh_rows(self, rows: Sequence[TicketRow]) -> None:
+        # Fresh rows mean the server answers again, whichever request failed before (a page
+        # fetched while scrolling, a refresh): the banner goes and the retries stop.
+        self._clear_problem()
         self._fresh_at = time.time()
         self._seen.start_check(rows)
         self.rows_applied.emit()

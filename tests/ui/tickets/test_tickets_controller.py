@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import QTableView
 from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from psa import NewTicket, TicketFilters, Unreachable
 from psa.list_cache import ListCache
@@ -18,6 +20,7 @@ from psa.service import TicketService
 from tests.ui.qt_harness import wait_for
 from tests.ui.tickets.conftest import Recording, service_for
 from ui.tickets import tickets_controller
+from ui.tickets.banner import Banner
 from ui.tickets.problems import ProblemKind
 from ui.tickets.ticket_table_model import TicketTableModel
 from ui.tickets.tickets_controller import TicketsController
@@ -284,6 +287,76 @@ def test_connection_loss_reports_then_recovers_by_itself(
             await wait_for(lambda: bool(cleared))
             await loaded(controller)
             assert controller.current_problem is None
+
+    run_async(scenario())
+
+
+def test_connection_loss_while_paging_clears_once_the_next_page_arrives(
+    sandbox: Sandbox, run_async: Callable[..., Any], monkeypatch: Any, qtbot: QtBot
+) -> None:
+    monkeypatch.setattr(tickets_controller, "RETRY_DELAYS", (0.05,))
+
+    async def scenario() -> None:
+        async with service(sandbox) as svc:
+            backend = Recording(svc)
+            controller = controller_for(backend, page_size=25)
+            banner = Banner()  # wired as the tickets page wires it
+            qtbot.addWidget(banner)
+            controller.problem.connect(banner.show_problem)
+            controller.problem_cleared.connect(banner.clear)
+            controller.apply(TicketFilters())
+            await loaded(controller)
+            backend.fail_with = Unreachable("connection reset by peer")
+            controller.model.fetchMore(QModelIndex())  # scrolled to the end: page 2
+            await wait_for(lambda: banner.problem is not None)
+            assert banner.problem is not None
+            assert banner.problem.kind is ProblemKind.CONNECTION
+            await asyncio.sleep(0.2)
+            assert controller.model.rowCount() == 25  # still down: retrying
+            backend.fail_with = None
+            await wait_for(lambda: controller.model.rowCount() >= 50)  # recovered by itself
+            await asyncio.sleep(0.05)
+            assert banner.problem is None and banner.isHidden()
+            assert controller.current_problem is None
+            searches = len(backend.searches)
+            await asyncio.sleep(0.3)
+            assert len(backend.searches) == searches  # and the retries stopped
+
+    run_async(scenario())
+
+
+def test_auto_refresh_reloads_the_visible_rows_and_keeps_the_selection(
+    fresh_sandbox: Sandbox, run_async: Callable[..., Any], qtbot: QtBot
+) -> None:
+    async def scenario() -> None:
+        async with service(fresh_sandbox) as svc:
+            backend = Recording(svc)
+            controller = controller_for(backend)
+            view = QTableView()
+            qtbot.addWidget(view)
+            view.setModel(controller.model)
+            controller.apply(TicketFilters())  # newest first: a new ticket pushes rows down
+            await loaded(controller)
+            controller.set_visible_rows(0, 15)
+            view.selectRow(4)
+            selected = controller.model.rows()[4]
+            target = controller.model.rows()[8]
+            assert target.board_id is not None and selected.company_id is not None
+            other = next(s for s in await svc.statuses(target.board_id)
+                         if not s.closed and s.id != target.status_id)
+            await svc.update_status(target.id, other.id)
+            await svc.create_ticket(NewTicket(summary="Arrives while the list is open",
+                                              company_id=selected.company_id,
+                                              board_id=target.board_id))
+            controller.set_auto_refresh(0.1)  # nobody presses F5
+            await wait_for(lambda: any(r.id == target.id and r.status_id == other.id
+                                       for r in controller.model.rows()))
+            controller.set_auto_refresh(0)
+            assert controller.model.rows()[0].summary == "Arrives while the list is open"
+            current = controller.model.row_at(view.currentIndex().row())
+            assert current is not None and current.id == selected.id
+            assert [controller.model.row_at(i.row()).id  # type: ignore[union-attr]
+                    for i in view.selectionModel().selectedRows()] == [selected.id]
 
     run_async(scenario())
 
