@@ -31,7 +31,7 @@ AREA_PERMISSIONS: dict[str, str] = {
 _CONSEQUENCES: dict[str, str] = {
     "members": "the member list is empty",
     "boards": "boards are taken from the tickets seen so far",
-    "statuses": "board statuses are not listed",
+    "statuses": "statuses are taken from the tickets seen so far",
     "priorities": "priorities are taken from the tickets seen so far",
     "types": "ticket types and subtypes are not listed (tickets are created without them)",
     "resources": "co-assigned resources are not shown",
@@ -65,6 +65,8 @@ class ServiceContext:
     warnings: dict[str, PermissionWarning] = field(default_factory=dict)
     seen_boards: dict[int, str] = field(default_factory=dict)
     seen_priorities: dict[int, str] = field(default_factory=dict)
+    seen_statuses: dict[tuple[int, int], tuple[str, bool]] = field(default_factory=dict)
+    """(board id, status id) → (name, closed) of statuses seen on tickets."""
     seen_parents: dict[int, int | None] = field(default_factory=dict)
 
     def warn(self, area: str, exc: PermissionDenied) -> PermissionWarning:
@@ -87,12 +89,15 @@ class ServiceContext:
         return value, None
 
     def note_rows(self, rows: tuple[TicketRow, ...] | list[TicketRow]) -> None:
-        """Remember boards, priorities and parents of tickets seen (degradation and detail)."""
+        """Remember boards, statuses, priorities and parents of tickets seen (degradation and
+        detail)."""
         if len(self.seen_parents) > SEEN_LIMIT:
             self.seen_parents.clear()
         for row in rows:
             if row.board_id is not None and row.board_name:
                 self.seen_boards[row.board_id] = row.board_name
+            if row.board_id is not None and row.status_id is not None and row.status_name:
+                self.seen_statuses[(row.board_id, row.status_id)] = (row.status_name, row.closed)
             if row.priority_id is not None and row.priority_name:
                 self.seen_priorities[row.priority_id] = row.priority_name
             self.seen_parents[row.id] = row.parent_ticket_id

@@ -2,9 +2,9 @@
 members.
 
 Reference data is cached per service and refreshed on request (``refresh=True``). Missing
-security-role permissions degrade instead of failing: members, statuses, a board's types and
-subtypes, and priorities give an empty list (priorities: those seen on tickets) and boards the
-boards seen on tickets, each with a ``PermissionWarning`` recorded on the service.
+security-role permissions degrade instead of failing: members and a board's types and subtypes
+give an empty list; boards, statuses and priorities those seen on tickets so far; each with a
+``PermissionWarning`` recorded on the service.
 """
 
 from __future__ import annotations
@@ -132,7 +132,8 @@ class Lookups:
     async def statuses(
         self, board_id: int, *, refresh: bool = False
     ) -> tuple[BoardStatusOption, ...]:
-        """The statuses of one board in board order; empty (and a warning) on a 403."""
+        """The statuses of one board in board order; on a 403 (and a warning) the board's
+        statuses seen on tickets so far, by name."""
         async def fetch() -> tuple[BoardStatusOption, ...]:
             rows = await self._ctx.client.list_all(
                 f"/service/boards/{int(board_id)}/statuses", fields=STATUS_FIELDS,
@@ -140,8 +141,14 @@ class Lookups:
             )
             return tuple(status_option(r, board_id) for r in rows)
 
+        def seen() -> tuple[BoardStatusOption, ...]:
+            mine = [BoardStatusOption(id=sid, name=name, board_id=bid, closed=closed)
+                    for (bid, sid), (name, closed) in self._ctx.seen_statuses.items()
+                    if bid == board_id]
+            return tuple(sorted(mine, key=lambda s: s.name.casefold()))
+
         value, _ = await self._ctx.degrade(
-            "statuses", lambda: self._cache.get(("statuses", board_id), fetch, refresh), _empty
+            "statuses", lambda: self._cache.get(("statuses", board_id), fetch, refresh), seen
         )
         return value
 

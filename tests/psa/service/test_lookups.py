@@ -88,11 +88,17 @@ def test_restricted_key_degrades_with_warnings(sandbox: Sandbox) -> None:
         assert {(b.id, b.name) for b in boards} == seen and boards
         priorities = await svc.priorities()
         assert {p.id for p in priorities} == {r.priority_id for r in page.items}
+        # Statuses too come from the tickets seen: per board by id, and by name across boards.
+        on_desk = {(r.status_id, r.status_name) for r in page.items if r.board_id == 1}
+        assert {(s.id, s.name) for s in await svc.statuses(1)} == on_desk and on_desk
+        union = await svc.all_statuses()
+        assert {s.name for s in union} == {r.status_name for r in page.items}
+        assert all(not s.closed for s in union)  # open tickets only
         areas = {w.area: w for w in svc.warnings}
         assert set(areas) == {"members", "statuses", "boards", "priorities"}
         assert "Member Maintenance" in areas["members"].permission
         assert "Table Setup" in areas["boards"].permission
-        assert "seen" in areas["boards"].message
+        assert "seen" in areas["boards"].message and "seen" in areas["statuses"].message
         # Contacts and companies are in the restricted role: they still work.
         assert await svc.companies("o'mal")
 
