@@ -41,7 +41,7 @@ QUERY_FIELDS: tuple[str, ...] = ("id", "summary", "company/name")
 """Free text searches the ticket number, the summary and the company name."""
 
 SORT_FIELDS: frozenset[str] = frozenset({
-    "id", "summary", "board/name", "status/name", "priority/name", "company/name",
+    "id", "summary", "board/name", "status/name", "priority/name", "priority/sort", "company/name",
     "owner/identifier", "contactName", "_info/dateEntered", "_info/lastUpdated", "slaStatus",
 })
 """Fields a list may be ordered by; anything else is refused (orderBy is sent verbatim)."""

@@ -20,7 +20,7 @@ from psa.list_cache import ListCache
 from psa.models import TicketPage, TicketRow
 from psa.sandbox import Sandbox
 from tests.ui.qt_harness import BENIGN_QT_WARNINGS, wait_for
-from tests.ui.tickets.conftest import Recording, sandbox, service_for
+from tests.ui.tickets.conftest import Recording, fresh_sandbox, sandbox, service_for
 from ui.detail.detail_dock import PREFERRED_WIDTH
 from ui.main_window import MainWindow
 from ui.pyside_refcount_fix import keep_singletons_alive
@@ -30,7 +30,7 @@ from ui.tickets.ticket_table_model import Column
 from ui.tickets.ticket_table_view import DEFAULT_HIDDEN, DEFAULT_ORDER
 
 keep_singletons_alive()
-__all__ = ["sandbox"]  # the shared sandbox fixture, used by name below
+__all__ = ["fresh_sandbox", "sandbox"]  # the sandbox fixtures, used by name below
 
 
 @asynccontextmanager
@@ -328,6 +328,30 @@ def test_sorting_maps_to_order_by_and_local_only_columns_wait_for_all_rows(
             header.sectionClicked.emit(int(Column.SLA))
             await asyncio.sleep(0.05)
             assert header.sortIndicatorSection() == Column.SLA
+
+    run_async(scenario())
+
+
+def test_sorting_by_priority_follows_the_priority_order_not_its_name(
+    fresh_sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any]
+) -> None:
+    # A site's own name for its top priority sorts after "Priority 2…" alphabetically.
+    for ticket in fresh_sandbox.store.records("tickets"):
+        if ticket["priority"]["id"] == 8:
+            ticket["priority"] = {**ticket["priority"], "name": "Urgent"}
+    rank = {p["id"]: p["sortOrder"] for p in fresh_sandbox.store.records("priorities")}
+
+    async def scenario() -> None:
+        async with open_window(fresh_sandbox, settings) as (window, backend):
+            await first_rows(window)
+            header = window.page.table.horizontalHeader()
+            n = len(backend.list_searches())
+            header.sectionClicked.emit(int(Column.PRIORITY))
+            assert (await settled(window, backend, n)).order_by == "priority/sort asc"
+            shown = [r.priority_id or 0 for r in window.page.model.rows()]
+            assert [rank[p] for p in shown] == sorted(rank[p] for p in shown)
+            assert shown[0] == 8  # "Urgent" first, as its priority says
+            assert window.page.table.horizontalHeader().sortIndicatorSection() == Column.PRIORITY
 
     run_async(scenario())
 

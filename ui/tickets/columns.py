@@ -39,13 +39,15 @@ HEADERS: dict[Column, str] = {
 }
 
 # Columns the server can sort, as (orderBy field, reversed): a small age is a late dateEntered.
+# Priority sorts by the priority's own order (PriorityReference.sort: Emergency before Normal),
+# not alphabetically by name.
 SERVER_ORDER: dict[Column, tuple[str, bool]] = {
     Column.ID: ("id", False),
     Column.SUMMARY: ("summary", False),
     Column.COMPANY: ("company/name", False),
     Column.BOARD: ("board/name", False),
     Column.STATUS: ("status/name", False),
-    Column.PRIORITY: ("priority/name", False),
+    Column.PRIORITY: ("priority/sort", False),
     Column.OWNER: ("owner/identifier", False),
     Column.AGE: ("_info/dateEntered", True),
     Column.UPDATED: ("_info/lastUpdated", False),
