@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QTableWidget
 from pytestqt.qtbot import QtBot
 
 from psa import TicketFilters, Unreachable
@@ -616,6 +617,84 @@ def test_shortcut_sheet_and_refresh_keep_the_selection(
     run_async(scenario())
 
 
+def test_clear_filters_by_keyboard_and_every_listed_key_on_the_sheet(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any], qtbot: QtBot
+) -> None:
+    async def scenario() -> None:
+        async with open_window(sandbox, settings) as (window, backend):
+            await first_rows(window)
+            tb = window.page.toolbar
+            window.activateWindow()
+            n = len(backend.list_searches())
+            window.page.show_filters(TicketFilters(query="printer", include_closed=True))
+            await settled(window, backend, n)
+            n = len(backend.list_searches())
+            window.page.table.setFocus()
+            qtbot.keyClick(window.page.table, Qt.Key.Key_L,
+                           Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+            assert await settled(window, backend, n) == TicketFilters()
+            # Tab from "Include closed" reaches the button, and Space presses it.
+            window.page.show_filters(TicketFilters(query="printer"))
+            tb.closed.setFocus()
+            qtbot.keyClick(tb.closed, Qt.Key.Key_Tab)
+            assert tb.clear_button.hasFocus()
+            n = len(backend.list_searches())
+            qtbot.keyClick(tb.clear_button, Qt.Key.Key_Space)
+            assert await settled(window, backend, n) == TicketFilters()
+
+            window.show_shortcuts()
+            assert window._sheet is not None
+            table = window._sheet.findChild(QTableWidget)
+            keys = {table.item(r, 0).text() for r in range(table.rowCount())}
+            panel = window.page.views_panel
+            for action in (tb.clear_action, panel.undo_action):
+                assert action.shortcut().toString() in keys
+            assert QKeySequence(QKeySequence.StandardKey.New).toString() in keys  # New ticket
+
+    run_async(scenario())
+
+
+def test_the_any_status_entry_says_whether_closed_tickets_are_included(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any]
+) -> None:
+    async def scenario() -> None:
+        async with open_window(sandbox, settings) as (window, _backend):
+            tb = window.page.toolbar
+            await lookups(window)
+            assert tb.status.itemText(0) == "Any open status"
+            tb.closed.setChecked(True)
+            assert tb.status.itemText(0) == "Any status"
+            tb.closed.setChecked(False)
+            assert tb.status.itemText(0) == "Any open status"
+            window.page.show_filters(TicketFilters(board_id=1, include_closed=True))
+            await wait_for(lambda: str(tb.status.itemData(1)).startswith("id:"))
+            assert tb.status.itemText(0) == "Any status"
+            window.page.show_filters(TicketFilters(board_id=1))
+            assert tb.status.itemText(0) == "Any open status"
+
+    run_async(scenario())
+
+
+def test_saved_view_counts_refresh_as_often_as_the_list_auto_refreshes(
+    sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any]
+) -> None:
+    async def scenario() -> None:
+        async with open_window(sandbox, settings) as (window, backend):
+            await first_rows(window)
+            page = window.page
+
+            def count_rounds() -> int:
+                return sum(1 for f, _p, size in backend.searches
+                           if size == 1 and f == TicketFilters())
+
+            await wait_for(lambda: count_rounds() == 1)  # the first counts, after the first rows
+            page.set_auto_refresh(1)
+            await wait_for(lambda: count_rounds() >= 3, timeout=5)
+            page.set_auto_refresh(0)
+
+    run_async(scenario())
+
+
 def test_type_ahead_finds_summaries_and_numbers(
     sandbox: Sandbox, settings: QSettings, run_async: Callable[..., Any], qtbot: QtBot
 ) -> None:
@@ -648,7 +727,8 @@ def test_tab_reaches_every_control_and_each_has_an_accessible_name(
             await first_rows(window)
             tb = window.page.toolbar
             wanted = [tb.search, tb.board, tb.status, tb.priority, tb.company, tb.assigned,
-                      tb.closed, window.page.table, window.page.views_panel.list]
+                      tb.closed, tb.clear_button, window.page.table,
+                      window.page.views_panel.list]
             order = []
             widget = tb.search
             for _ in range(60):

@@ -6,8 +6,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QIcon, QKeySequence
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QToolBar, QWidget
 
 from psa.connectwise.errors import ConnectWiseError
@@ -18,6 +18,9 @@ from ui.tickets.backend import TicketsBackend
 from ui.tickets.picker_combo import Choice, PickerCombo
 
 SEARCH_DEBOUNCE_MS = 250
+CLEAR_SHORTCUT = "Ctrl+Shift+L"
+ANY_OPEN_STATUS = "Any open status"
+ANY_STATUS = "Any status"
 _TICKET_NUMBER = re.compile(r"^#?\s*(\d{1,9})$")
 _ANY = None
 # Status combo values: "name:<name>" across boards, "id:<id>" on one board (strings, because
@@ -78,7 +81,7 @@ class FilterToolbar(QToolBar):
 
         self.board = self._combo("Board", "All boards")
         self.board.activated.connect(self._on_board_activated)
-        self.status = self._combo("Status", "Any open status")
+        self.status = self._combo("Status", ANY_OPEN_STATUS)
         self.status.activated.connect(self._on_status_activated)
         self.priority = self._combo("Priority", "Any priority")
         self.priority.activated.connect(self._on_priority_activated)
@@ -100,8 +103,18 @@ class FilterToolbar(QToolBar):
             widget.setToolTip(widget.accessibleName())
             self.addWidget(widget)
         self.clear_action = self.addAction("Clear filters")
-        self.clear_action.setToolTip("Show all open tickets (keeps the sort order)")
+        self.clear_action.setShortcut(QKeySequence(CLEAR_SHORTCUT))
+        self.clear_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.clear_action.setToolTip(
+            f"Show all open tickets (keeps the sort order)  ({CLEAR_SHORTCUT})")
         self.clear_action.triggered.connect(self._on_clear_triggered)
+        # Tool buttons take no focus by default: this one must be reachable with Tab too.
+        button = self.widgetForAction(self.clear_action)
+        assert button is not None
+        self.clear_button = button
+        button.setObjectName("clearFilters")
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        button.setAccessibleName("Clear filters")
 
     def _combo(self, name: str, everything: str) -> QComboBox:
         combo = QComboBox(self)
@@ -154,6 +167,7 @@ class FilterToolbar(QToolBar):
         self.closed.blockSignals(True)
         self.closed.setChecked(filters.include_closed)
         self.closed.blockSignals(False)
+        self._name_any_status()
         if board_changed:
             self._start_status_load()
         else:
@@ -222,7 +236,6 @@ class FilterToolbar(QToolBar):
         if board_id is None:
             every: Sequence[StatusOption] = await self._backend.all_statuses(refresh=refresh)
             choices = [(s.name, f"name:{s.name}", s.closed) for s in every]
-            everything = "Any open status"
         else:
             mine: Sequence[BoardStatusOption] = await self._backend.statuses(
                 board_id, refresh=refresh
@@ -230,10 +243,16 @@ class FilterToolbar(QToolBar):
             active = sorted((s for s in mine if not s.inactive),
                             key=lambda s: (s.sort_order is None, s.sort_order or 0))
             choices = [(s.name, f"id:{s.id}", s.closed) for s in active]
-            everything = "Any status"
         self._statuses = {value: closed for _, value, closed in choices}
-        _fill(self.status, everything, [(label, value) for label, value, _ in choices],
+        _fill(self.status, self._any_status(), [(label, value) for label, value, _ in choices],
               self._status_value(self._filters), _status_label(self._filters))
+
+    def _any_status(self) -> str:
+        # "Any status" only says the truth while closed tickets are included.
+        return ANY_STATUS if self._filters.include_closed else ANY_OPEN_STATUS
+
+    def _name_any_status(self) -> None:
+        self.status.setItemText(0, self._any_status())
 
     def _name_member(self) -> None:
         """Give a member chosen by id alone (a link, an old view) its name from the list."""
@@ -312,6 +331,7 @@ class FilterToolbar(QToolBar):
                 self.closed.setChecked(True)
                 self.closed.blockSignals(False)
         self._change(0, **update)
+        self._name_any_status()
 
     def _on_priority_activated(self, index: int) -> None:
         self._change(0, priority_id=self.priority.itemData(index))
@@ -335,6 +355,7 @@ class FilterToolbar(QToolBar):
 
     def _on_closed_toggled(self, checked: bool) -> None:
         self._change(0, include_closed=checked)
+        self._name_any_status()
 
     def _on_clear_triggered(self) -> None:
         cleared = TicketFilters(order_by=self._filters.order_by)

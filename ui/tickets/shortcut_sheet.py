@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
 SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+F", "Search tickets"),
     ("#1234 then Enter", "Open ticket 1234 (in the search box)"),
+    ("Ctrl+Shift+L", "Clear filters: show all open tickets"),
+    ("Ctrl+N", "New ticket"),
     ("↑ ↓ PgUp PgDn Home End", "Move through the list"),
     ("Type letters", "Jump to a matching row (type-ahead)"),
     ("Enter", "Open the selected ticket"),
@@ -24,6 +26,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+1 … Ctrl+9", "Open saved view 1 … 9"),
     ("Ctrl+Shift+S", "Save the current filters as a view"),
     ("F2 / Del / Alt+↑ ↓", "Rename, delete, move the selected view (in the views list)"),
+    ("Ctrl+Z", "Undo deleting a view (in the views list)"),
     ("Ctrl+Shift+C", "Copy a link to this view"),
     ("Alt+← / Alt+→", "Back / forward through the tickets opened in the detail dock"),
     ("Ctrl+Enter", "Add the note typed in the detail dock's note box"),

@@ -32,7 +32,8 @@ REFRESH_KEY = "tickets/auto_refresh_seconds"
 DEFAULT_REFRESH_SECONDS = 60
 COUNT_PARALLEL = 4
 COUNTS_EVERY_MS = 5 * 60_000
-"""Saved views' counts are refreshed this often (and on F5)."""
+"""Saved views' counts are refreshed this often (and on F5), or as often as the list
+auto-refreshes when that is sooner."""
 
 
 def order_for(column: Column, order: Qt.SortOrder) -> str | None:
@@ -112,7 +113,8 @@ class TicketsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 6, 0)
         layout.addWidget(self.splitter)
-        for first, second in ((self.toolbar.closed, self.table),
+        for first, second in ((self.toolbar.closed, self.toolbar.clear_button),
+                              (self.toolbar.clear_button, self.table),
                               (self.table, self.views_panel.list)):
             QWidget.setTabOrder(first, second)
 
@@ -147,7 +149,7 @@ class TicketsPage(QWidget):
         filters, labels = self._saved_filters()
         self.toolbar.set_filters(filters, labels)
         self._show_sort(filters)
-        self.controller.set_auto_refresh(self.auto_refresh_seconds())
+        self._follow_auto_refresh(self.auto_refresh_seconds())
 
     def _saved_filters(self) -> tuple[TicketFilters, dict[str, str]]:
         raw = self._settings.value(FILTERS_KEY)
@@ -172,7 +174,13 @@ class TicketsPage(QWidget):
     def set_auto_refresh(self, seconds: int) -> None:
         """Change the auto-refresh interval (0 = off) and remember it."""
         self._settings.setValue(REFRESH_KEY, seconds)
+        self._follow_auto_refresh(seconds)
+
+    def _follow_auto_refresh(self, seconds: int) -> None:
         self.controller.set_auto_refresh(seconds)
+        # The views' counts keep up with the list: stale counts beside fresh rows mislead.
+        every = COUNTS_EVERY_MS if seconds <= 0 else min(COUNTS_EVERY_MS, seconds * 1000)
+        self._counts_timer.setInterval(every)
 
     def auto_refresh_seconds(self) -> int:
         """The remembered auto-refresh interval."""
