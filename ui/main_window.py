@@ -451,7 +451,16 @@ class MainWindow(QMainWindow):
         """`1–50 of 1,284`, or what is happening instead."""
         model = self.page.model
         if model.rowCount() == 0:
-            return "Loading…" if self.page.controller.loading else "No tickets match"
+            if self.page.controller.loading:
+                return "Loading…"
+            problem = self.page.controller.current_problem
+            if problem is None:
+                return "No tickets match"
+            # The banner says what went wrong; "No tickets match" would contradict it.
+            from ui.tickets.problems import ProblemKind
+
+            forbidden = problem.kind is ProblemKind.PERMISSION
+            return "Tickets can't be read with this key" if forbidden else ""
         first, last = self.page.visible_rows()
         first, last = max(first, 0), max(last, first)
         text = f"{first + 1:,}–{last + 1:,} of {model.total:,}"

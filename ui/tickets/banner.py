@@ -37,9 +37,14 @@ _TITLES: dict[ProblemKind, str] = {
 
 
 class Banner(QFrame):
-    """Shows one Problem with a Retry and a Dismiss button; hidden when there is none."""
+    """Shows one Problem with a Retry and a Dismiss button; hidden when there is none.
+
+    A refused sign-in also offers "Edit connection…" once the app says it can open that
+    dialog (`offer_edit_connection`); the click is `edit_connection_requested`.
+    """
 
     retry_requested = Signal()
+    edit_connection_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +67,11 @@ class Banner(QFrame):
         self.retry = QPushButton("Retry", self)
         self.retry.setAccessibleName("Retry loading tickets")
         self.retry.clicked.connect(self.retry_requested.emit)
+        self.edit_connection = QPushButton("Edit connection…", self)
+        self.edit_connection.setAccessibleName("Edit this connection's site and keys")
+        self.edit_connection.clicked.connect(self.edit_connection_requested.emit)
+        self.edit_connection.hide()
+        self._edit_offered = False
         self.dismiss = QPushButton("Dismiss", self)
         self.dismiss.setAccessibleName("Dismiss this message")
         self.dismiss.clicked.connect(self.clear)
@@ -70,6 +80,7 @@ class Banner(QFrame):
         layout.setSpacing(10)
         layout.addWidget(self.title, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.text, 1)
+        layout.addWidget(self.edit_connection, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.retry, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.dismiss, 0, Qt.AlignmentFlag.AlignTop)
         self.hide()
@@ -85,10 +96,22 @@ class Banner(QFrame):
         self._apply_colours()
         self.title.setText(_TITLES[problem.kind])
         self.text.setText(problem.message)
+        # The technical words (endpoint, exception) stay out of the text, one hover away.
+        self.text.setToolTip(problem.detail or "")
         self.retry.setVisible(problem.kind is not ProblemKind.LIMITED)
+        self._sync_edit_connection()
         self.setAccessibleName(_TITLES[problem.kind])
         self.setAccessibleDescription(problem.message)
         self.show()
+
+    def offer_edit_connection(self, offered: bool = True) -> None:
+        """Whether a refused sign-in offers "Edit connection…" (the demo has none to edit)."""
+        self._edit_offered = offered
+        self._sync_edit_connection()
+
+    def _sync_edit_connection(self) -> None:
+        auth = self._problem is not None and self._problem.kind is ProblemKind.AUTH
+        self.edit_connection.setVisible(self._edit_offered and auth)
 
     @override
     def event(self, event: QEvent) -> bool:

@@ -209,8 +209,9 @@ class TicketsController(QObject):
             page = await self._backend.search_tickets(filters, page=1, page_size=self._page_size)
         except ConnectWiseError as exc:
             if generation == self._generation:
-                self._set_loading(False)
+                # The problem first: whoever reads the end of loading sees why it ended.
                 self._report(problem_for(exc), retry=lambda: self.apply(filters))
+                self._set_loading(False)
             return
         finally:
             cached.cancel()
@@ -379,6 +380,7 @@ class TicketsController(QObject):
 
     # -- problems and recovery ----------------------------------------------------------------
     def _report(self, problem: Problem, *, retry: Any) -> None:
+        log.warning("Ticket list: %s", problem.detail or problem.message)
         self._problem = problem
         self.problem.emit(problem)
         if problem.retry_automatically:
