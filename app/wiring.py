@@ -310,6 +310,13 @@ class Desk(QObject):
         menu.demo_requested.connect(self._on_menu_demo_requested)
         self._menu = menu
         self._refresh_menu()
+        # A refused sign-in's banner offers what File › Edit connection does (not in the demo:
+        # it has no connection to edit).
+        banner: Any = getattr(getattr(window, "page", None), "banner", None)
+        if banner is not None and not session.demo \
+                and hasattr(banner, "edit_connection_requested"):
+            banner.edit_connection_requested.connect(self._on_menu_edit_requested)
+            banner.offer_edit_connection(True)
         exit_action = QAction("E&xit", window)
         exit_action.setObjectName("exitAction")
         exit_action.setShortcut(QKeySequence.StandardKey.Quit)  # Ctrl+Q; none on Windows

@@ -258,6 +258,35 @@ def file_menu_texts(window: QMainWindow) -> list[str]:
     return [a.text().replace("&", "") for a in file_menu_of(window).actions() if a.text()]
 
 
+def test_a_refused_sign_in_banner_opens_the_edit_connection_dialog(
+    qapp: QApplication,
+    profile: Profile,
+    secrets: InMemoryStore,
+    sandbox: Any,
+    run_async: Callable[..., Any],
+) -> None:
+    desk, connection, runner = real_window_desk(qapp, profile, secrets, sandbox.url)
+    secrets.secrets[connection.account] = "a-revoked-private-key"
+
+    async def scenario() -> None:
+        await desk.start()
+        session = desk.session
+        assert session is not None and session.window is not None
+        banner = session.window.page.banner  # type: ignore[attr-defined]
+        await wait_for(lambda: banner.problem is not None)
+        assert banner.problem.kind.value == "auth"
+        assert banner.edit_connection.isVisible()
+        banner.edit_connection.click()  # what File › Edit connection does
+        dialog = desk.dialog
+        assert dialog is not None and dialog.isVisible()
+        assert dialog.windowTitle() == "Edit connection"
+        assert dialog.site.text() == sandbox.url
+        dialog.reject()
+        await runner.shutdown.run()
+
+    run_async(scenario())
+
+
 def test_new_ticket_and_claude_settings_are_in_the_file_menu_and_the_key_is_kept_in_secrets(
     qapp: QApplication,
     profile: Profile,
