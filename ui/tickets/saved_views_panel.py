@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QBrush, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,9 +35,15 @@ class _CountDelegate(QStyledItemDelegate):
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         metrics = opt.fontMetrics
-        width = metrics.horizontalAdvance(text) + 12
-        rect = opt.rect
+        width = metrics.horizontalAdvance(text) + 8 + 14  # right margin, then a clear gap
+        rect = QRect(opt.rect)
+        view = self.parent()
+        if isinstance(view, QListView):  # the whole row, whatever width the layout last gave it
+            rect.setRight(view.viewport().width() - 1)
         opt.rect = rect.adjusted(0, 0, -width, 0)
+        # The name is cut to fit before the count, never drawn under it.
+        opt.text = metrics.elidedText(opt.text, Qt.TextElideMode.ElideRight,
+                                      max(opt.rect.width() - 12, 0))
         style = opt.widget.style() if opt.widget is not None else None
         if style is None:
             return
@@ -100,9 +106,11 @@ class SavedViewsPanel(QWidget):
         buttons.setSpacing(2)
         self.save_action = self._button(buttons, "+", "Save current filters as a view",
                                         self.save_current_requested.emit)
-        self.rename_action = self._button(buttons, "Rename", "Rename the view (F2)",
+        # Symbols, named in their tooltips and for screen readers: the panel stays narrow and
+        # the table keeps the width (at 1440 px with the dock open every pixel counts).
+        self.rename_action = self._button(buttons, "✎", "Rename the view (F2)",
                                           self._rename, QKeySequence(Qt.Key.Key_F2))
-        self.delete_action = self._button(buttons, "Delete", "Delete the view (Del)",
+        self.delete_action = self._button(buttons, "−", "Delete the view (Del)",
                                           self._delete, QKeySequence(Qt.Key.Key_Delete))
         self.up_action = self._button(buttons, "↑", "Move the view up (Alt+Up)",
                                       lambda: self._move(-1), QKeySequence("Alt+Up"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QToolButton
 from pytestqt.qtbot import QtBot
 
 from psa.filters import TicketFilters
@@ -60,3 +61,16 @@ def test_a_deleted_view_comes_back_in_its_place_with_undo(qtbot: QtBot) -> None:
     panel.undo_action.trigger()
     assert model.views() == views
     assert not panel.undo_button.isVisible() and not panel.undo_action.isEnabled()
+
+
+def test_the_panel_fits_its_default_width_with_named_buttons(qtbot: QtBot) -> None:
+    # The table needs the width (1440 px with the dock open): the buttons are symbols with
+    # names for screen readers, and the panel fits its default 185 px.
+    model = SavedViewsModel([SavedView(name="Waiting on customer", filters=TicketFilters())])
+    panel = SavedViewsPanel(model)
+    qtbot.addWidget(panel)
+    panel.show()
+    assert panel.minimumSizeHint().width() <= 185
+    buttons = [b for b in panel.findChildren(QToolButton) if b.isVisible()]
+    assert len(buttons) == 5
+    assert all(b.accessibleName() and b.toolTip() for b in buttons)
