@@ -199,8 +199,10 @@ class HeaderView(QWidget):
         self._statuses = tuple(sorted(
             statuses, key=lambda s: (s.sort_order is None, s.sort_order or 0, s.name.casefold())))
         self._fill_status_combo(self._row)
-        if not statuses and warning is not None:
-            self.status_note.setText("Statuses not readable")
+        if warning is not None:
+            # Without Table Setup the board's statuses come from tickets seen, if any.
+            self.status_note.setText("Only statuses seen on tickets" if statuses
+                                     else "Statuses not readable")
             self.status_note.setToolTip(warning.message)
 
     def set_status_note(self, text: str) -> None:

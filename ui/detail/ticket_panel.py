@@ -260,8 +260,9 @@ class TicketPanel(QWidget):
             warning = PermissionWarning(area="statuses", permission="", message=exc.message)
             self._statuses[board] = ((), warning)
             return
-        self._statuses[board] = (
-            statuses, None if statuses else warning_about(self.service, "statuses"))
+        # Not readable (no Table Setup): the statuses come from tickets seen, if any — the
+        # warning stays with them so the header can say the list may be short.
+        self._statuses[board] = (statuses, warning_about(self.service, "statuses"))
         detail = self._detail
         if detail is not None and detail.ticket.board_id == board:
             self._apply_statuses(detail.ticket.id, board)
