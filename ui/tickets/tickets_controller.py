@@ -75,6 +75,7 @@ class TicketsController(QObject):
         self._pages_loaded = 0
         self._fresh = False           # the model holds server rows of the current query
         self._cached = False          # the model holds cached rows (until fresh ones arrive)
+        self._rows_filters: TicketFilters | None = None  # the query whose rows the model holds
         self._loading = False
         self._problem: Problem | None = None
         self._visible = (0, -1)
@@ -209,6 +210,12 @@ class TicketsController(QObject):
             page = await self._backend.search_tickets(filters, page=1, page_size=self._page_size)
         except ConnectWiseError as exc:
             if generation == self._generation:
+                if self._rows_filters != filters:
+                    # The rows shown are another query's: under these filters they would be
+                    # a lie. The table empties and the banner says why. (A retry of the same
+                    # query keeps what it shows, cached rows included.)
+                    self.model.reset_rows([], 0, pageable=False)
+                    self._rows_filters = filters
                 # The problem first: whoever reads the end of loading sees why it ended.
                 self._report(problem_for(exc), retry=lambda: self.apply(filters))
                 self._set_loading(False)
@@ -219,6 +226,7 @@ class TicketsController(QObject):
             return  # a newer query owns the table now
         self._cached = False
         self.model.reset_rows(page.items, page.total)
+        self._rows_filters = filters
         self._pages_loaded = 1
         self._fresh = True
         self._fresh_at = time.time()
@@ -245,6 +253,7 @@ class TicketsController(QObject):
                 return  # a row shape this version cannot read: wait for fresh rows
         self._cached = True
         self.model.reset_rows(rows, cached.total, pageable=False)
+        self._rows_filters = self._filters
         self.cached_shown.emit(cached.saved_at)
 
     async def _save_cache(self, key: str, page: TicketPage) -> None:

@@ -291,6 +291,37 @@ def test_connection_loss_reports_then_recovers_by_itself(
     run_async(scenario())
 
 
+def test_a_filter_change_that_fails_never_leaves_the_old_filters_rows_on_show(
+    sandbox: Sandbox, run_async: Callable[..., Any], monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(tickets_controller, "RETRY_DELAYS", (30.0,))
+
+    async def scenario() -> None:
+        async with service(sandbox) as svc:
+            backend = Recording(svc)
+            controller = controller_for(backend)
+            controller.apply(TicketFilters())
+            await loaded(controller)
+            problems: list[Any] = []
+            controller.problem.connect(problems.append)
+            backend.fail_with = Unreachable("connection refused")
+            controller.apply(TicketFilters(query="printer"))
+            await wait_for(lambda: bool(problems))
+            # Rows of "all open" under a "printer" search would be a lie: none are shown.
+            assert controller.model.rowCount() == 0 and controller.model.total == 0
+            # A refresh of the same filters that fails keeps its own rows.
+            backend.fail_with = None
+            controller.apply(TicketFilters(query="printer"))
+            await loaded(controller)
+            shown = controller.model.rowCount()
+            backend.fail_with = Unreachable("connection refused")
+            controller.refresh()
+            await asyncio.sleep(0.3)
+            assert controller.model.rowCount() == shown
+
+    run_async(scenario())
+
+
 def test_connection_loss_while_paging_clears_once_the_next_page_arrives(
     sandbox: Sandbox, run_async: Callable[..., Any], monkeypatch: Any, qtbot: QtBot
 ) -> None:
