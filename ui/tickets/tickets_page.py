@@ -36,6 +36,10 @@ COUNTS_EVERY_MS = 5 * 60_000
 auto-refreshes when that is sooner."""
 
 
+FORMER_ORDER_FIELDS = {"priority/name": "priority/sort"}
+"""Sort fields saved by earlier versions (views, links, settings) and the column they meant."""
+
+
 def order_for(column: Column, order: Qt.SortOrder) -> str | None:
     """The server orderBy for a header click, or None when the server cannot sort it."""
     if column not in SERVER_ORDER:
@@ -48,6 +52,7 @@ def order_for(column: Column, order: Qt.SortOrder) -> str | None:
 def column_for(order_by: str) -> tuple[Column, Qt.SortOrder] | None:
     """The header column and arrow for a server orderBy (its first key)."""
     field, _, direction = order_by.split(",", maxsplit=1)[0].strip().partition(" ")
+    field = FORMER_ORDER_FIELDS.get(field, field)
     for column, (name, reverse) in SERVER_ORDER.items():
         if name == field:
             ascending = (direction != "desc") != reverse
