@@ -238,6 +238,7 @@ class TicketService:
         return await self.lookups.companies(text, limit=limit)
 
     async def company(self, company_id: int) -> Option | None:
+        """One company by id (cached); None when it is missing or not readable."""
         return await self.lookups.company(company_id)
 
     async def contacts(self, text: str, *, company_id: int | None = None,
