@@ -160,14 +160,21 @@ def test_fault_on_create_can_store_late_or_never(fresh: Sandbox, write: str) -> 
     with make_client(fresh) as c:
         company = c.get("/company/companies", params={"pageSize": 1}).json()[0]["id"]
         summary = f"Docking station dead ({write})"
-        fresh.control.configure(faults=f"500=1,write={write},write_delay_ms=300")
+        # The delay leaves a slow machine ample time to look before a late write lands.
+        fresh.control.configure(faults=f"500=1,write={write},write_delay_ms=1000")
         r = c.post("/service/tickets", json={"summary": summary, "company": {"id": company}})
         fresh.control.configure(faults="none")
         assert r.status_code == 500
         query = {"conditions": f'summary = "{summary}"'}
         assert c.get("/service/tickets", params=query).json() == []  # not yet (or never)
-        time.sleep(0.8)
-        found = c.get("/service/tickets", params=query).json()
+        if write == "late":
+            deadline = time.monotonic() + 30
+            while not (found := c.get("/service/tickets", params=query).json()):
+                assert time.monotonic() < deadline, "the late write never landed"
+                time.sleep(0.05)
+        else:
+            time.sleep(1.5)  # well past the delay: a late write would have landed
+            found = c.get("/service/tickets", params=query).json()
     assert len(found) == (1 if write == "late" else 0)
     spec = FaultSpec.parse("drop=1,write=late,write_delay_ms=50")
     assert (spec.write, spec.write_delay_ms) == ("late", 50)
