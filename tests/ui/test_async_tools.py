@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
+from tests.ui.qt_harness import wait_for
 from ui.async_tools import LatestTask, WidgetTasks
 
 
@@ -165,7 +166,7 @@ def test_destroying_a_widget_cancels_its_tasks(run_async: Callable[..., Any]) ->
         await asyncio.sleep(0)
         widget.deleteLater()
         del widget, scope
-        await asyncio.sleep(0.05)
+        await wait_for(task.done)
         assert task.cancelled()
 
     run_async(scenario())

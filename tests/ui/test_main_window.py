@@ -689,7 +689,7 @@ def test_saved_view_counts_refresh_as_often_as_the_list_auto_refreshes(
 
             await wait_for(lambda: count_rounds() == 1)  # the first counts, after the first rows
             page.set_auto_refresh(1)
-            await wait_for(lambda: count_rounds() >= 3, timeout=5)
+            await wait_for(lambda: count_rounds() >= 3)
             page.set_auto_refresh(0)
 
     run_async(scenario())
@@ -850,8 +850,7 @@ def test_a_window_filled_after_it_shows_gives_the_dock_its_preferred_width(
             try:
                 await first_rows(window)
                 dock = window.detail_dock
-                await asyncio.sleep(0.05)  # layouts settle
-                assert dock.isVisible() and dock.width() == PREFERRED_WIDTH
+                await wait_for(lambda: dock.isVisible() and dock.width() == PREFERRED_WIDTH)
                 assert window.page.table.width() > dock.width()  # the list keeps the room
             finally:
                 window.close()
