@@ -33,6 +33,7 @@ T = TypeVar("T")
 BENIGN_QT_WARNINGS = (
     r"This plugin does not support propagateSizeHints\(\)",
     r"This plugin does not support raise\(\)",
+    r"This plugin does not support grabbing the keyboard",  # a completer's popup opening
     r"QFont::setPointSizeF: Point size <= 0",
 )
 

@@ -170,6 +170,11 @@ class PickerCombo(QComboBox):
         index = self.findText(text, Qt.MatchFlag.MatchFixedString)
         if index >= 0:
             self._on_activated(index)
+        elif self._searcher is not None:
+            # Typed faster than the search: search now and offer the matches; what was typed
+            # stays (leaving the box without a pick restores the current entry).
+            self._debounce.stop()
+            self._on_debounce_timeout()
         else:
             self._restore_text()
 

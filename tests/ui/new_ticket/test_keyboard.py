@@ -17,6 +17,7 @@ from tests.ui.new_ticket.conftest import MakeDialog
 from tests.ui.new_ticket.support import fill_valid, ready, service, wait_for, with_summary
 from tests.ui.qt_harness import BENIGN_QT_WARNINGS
 from ui.new_ticket.full_form import FIELD_ORDER, REQUIRED_MESSAGES
+from ui.tickets import picker_combo
 from ui.tickets.picker_combo import PickerCombo
 
 Run = Callable[..., Any]
@@ -154,5 +155,38 @@ def test_quick_create_opens_in_the_paste_box_and_parse_lands_on_the_first_flagge
             assert dialog.focusWidget() is form.rows[flagged[0]].widget
             dialog.tabs.setCurrentWidget(dialog.quick)
             assert dialog.focusWidget() is dialog.quick.text
+
+    run_async(scenario())
+
+
+# The completer's popup grabs the keyboard, which the offscreen platform cannot do.
+@pytest.mark.qt_log_ignore("This plugin does not support grabbing the keyboard",
+                           *BENIGN_QT_WARNINGS)
+def test_enter_before_a_search_answers_searches_now_and_keeps_what_was_typed(
+    qtbot: QtBot, run_async: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A debounce far longer than the test: only Enter can have started the search.
+    monkeypatch.setattr(picker_combo, "SEARCH_DEBOUNCE_MS", 60_000)
+    searched: list[str] = []
+
+    async def searcher(text: str) -> list[tuple[str, Any]]:
+        searched.append(text)
+        return [("Fabrikam", 7)] if "fabrik".startswith(text.casefold()[:6]) else []
+
+    async def scenario() -> None:
+        picker = PickerCombo(accessible_name="Company", searcher=searcher)
+        qtbot.addWidget(picker)
+        picker.set_current_value(4, "Contoso")
+        picker.show()
+        picker.setFocus()
+        chosen: list[Any] = []
+        picker.value_chosen.connect(chosen.append)
+        picker.lineEdit().selectAll()  # as focusing it does: typing replaces "Contoso"
+        QTest.keyClicks(picker, "Fabrik")
+        QTest.keyClick(picker, Qt.Key.Key_Return)  # before the debounce ran the search
+        await wait_for(lambda: searched == ["Fabrik"])
+        await wait_for(lambda: picker.completer().popup().isVisible())
+        assert picker.lineEdit().text() == "Fabrik" and chosen == []
+        picker.cancel_tasks()
 
     run_async(scenario())
