@@ -21,8 +21,9 @@ code with (and starts faster).
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from psa.lazy_exports import LazyExports
 
 if TYPE_CHECKING:
     from psa.connectwise.credentials import Credentials
@@ -123,7 +124,8 @@ _HOMES: dict[str, str] = {
 }
 
 
+_lazy = LazyExports(__name__, globals(), _HOMES, names=__all__, default="psa.models")
+
+
 def __getattr__(name: str) -> Any:
-    if name in __all__:
-        return getattr(importlib.import_module(_HOMES.get(name, "psa.models")), name)
-    raise AttributeError(f"module 'psa' has no attribute {name!r}")
+    return _lazy(name)

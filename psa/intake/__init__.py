@@ -10,8 +10,9 @@ not pull in the anthropic SDK, which takes about two seconds.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from psa.lazy_exports import LazyExports
 
 if TYPE_CHECKING:
     from psa.intake.catalog import (
@@ -143,10 +144,8 @@ _HOMES: dict[str, str] = {
 }
 
 
+_lazy = LazyExports(__name__, globals(), _HOMES)
+
+
 def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
+    return _lazy(name)
